@@ -1,0 +1,141 @@
+// Branches, exception generation (Arm ARM C4.1.65 "Branches, Exception Generating and System
+// instructions"): B, BL, B.cond, CBZ/CBNZ, TBZ/TBNZ, BR, BLR, RET, SVC/HVC/SMC/BRK/HLT.
+import type { Cpu } from '../../cpu/cpu';
+import type { EncodingSpec } from '../encoding';
+import { rz } from '../../cpu/regs';
+import { COND, ins, reg, sext, target, xr } from '../disasm-util';
+
+/** ConditionHolds (Arm ARM J1, shared/functions/system/ConditionHolds). */
+export function conditionHolds(cpu: Cpu, cond: number): boolean {
+  let r: boolean;
+  switch (cond >>> 1) {
+    case 0: r = cpu.z === 1; break;
+    case 1: r = cpu.c === 1; break;
+    case 2: r = cpu.n === 1; break;
+    case 3: r = cpu.v === 1; break;
+    case 4: r = cpu.c === 1 && cpu.z === 0; break;
+    case 5: r = cpu.n === cpu.v; break;
+    case 6: r = cpu.n === cpu.v && cpu.z === 0; break;
+    default: return true; // AL and NV both mean "always" in A64
+  }
+  return (cond & 1) === 1 ? !r : r;
+}
+
+/** X30 := address of the next instruction. */
+function link(cpu: Cpu): void {
+  const lo = (cpu.pcLo >>> 0) + 4;
+  cpu.xlo[30] = lo | 0;
+  cpu.xhi[30] = lo === 4294967296 ? (cpu.pcHi + 1) | 0 : cpu.pcHi;
+}
+
+const imm26 = (i: number): number => sext(i & 0x3ffffff, 26) * 4;
+const imm19 = (i: number): number => sext((i >>> 5) & 0x7ffff, 19) * 4;
+const imm14 = (i: number): number => sext((i >>> 5) & 0x3fff, 14) * 4;
+
+export const BRANCH: EncodingSpec[] = [
+  {
+    name: 'B', cls: 'branch', branch: true, pattern: '000101iiiiiiiiiiiiiiiiiiiiiiiiii',
+    exec: (cpu, i) => cpu.branchRelative(imm26(i)),
+    disasm: (i, lo, hi) => ins('b', target(lo, hi, imm26(i))),
+  },
+  {
+    name: 'BL', cls: 'branch', branch: true, pattern: '100101iiiiiiiiiiiiiiiiiiiiiiiiii',
+    exec: (cpu, i) => { link(cpu); cpu.branchRelative(imm26(i)); },
+    disasm: (i, lo, hi) => ins('bl', target(lo, hi, imm26(i))),
+  },
+  {
+    name: 'B_cond', cls: 'branch', branch: true, pattern: '01010100iiiiiiiiiiiiiiiiiii0cccc',
+    exec: (cpu, i) => { if (conditionHolds(cpu, i & 15)) cpu.branchRelative(imm19(i)); },
+    disasm: (i, lo, hi) => ins(`b.${COND[i & 15]}`, target(lo, hi, imm19(i))),
+  },
+  {
+    name: 'CBZ', cls: 'branch', branch: true, pattern: 'z0110100iiiiiiiiiiiiiiiiiiittttt',
+    exec: (cpu, i) => {
+      const t = rz(i & 31);
+      if (cpu.xlo[t] === 0 && (i >= 0 || cpu.xhi[t] === 0)) cpu.branchRelative(imm19(i));
+    },
+    disasm: (i, lo, hi) => ins('cbz', reg(i & 31, i < 0), target(lo, hi, imm19(i))),
+  },
+  {
+    name: 'CBNZ', cls: 'branch', branch: true, pattern: 'z0110101iiiiiiiiiiiiiiiiiiittttt',
+    exec: (cpu, i) => {
+      const t = rz(i & 31);
+      if (cpu.xlo[t] !== 0 || (i < 0 && cpu.xhi[t] !== 0)) cpu.branchRelative(imm19(i));
+    },
+    disasm: (i, lo, hi) => ins('cbnz', reg(i & 31, i < 0), target(lo, hi, imm19(i))),
+  },
+  {
+    name: 'TBZ', cls: 'branch', branch: true, pattern: 'b0110110bbbbbiiiiiiiiiiiiiittttt',
+    exec: (cpu, i) => { if (testBit(cpu, i) === 0) cpu.branchRelative(imm14(i)); },
+    disasm: (i, lo, hi) => tbDisasm('tbz', i, lo, hi),
+  },
+  {
+    name: 'TBNZ', cls: 'branch', branch: true, pattern: 'b0110111bbbbbiiiiiiiiiiiiiittttt',
+    exec: (cpu, i) => { if (testBit(cpu, i) !== 0) cpu.branchRelative(imm14(i)); },
+    disasm: (i, lo, hi) => tbDisasm('tbnz', i, lo, hi),
+  },
+  {
+    name: 'BR', cls: 'branch', branch: true, pattern: '1101011000011111000000nnnnn00000',
+    exec: (cpu, i) => { const n = rz((i >>> 5) & 31); cpu.branchTo(cpu.xlo[n], cpu.xhi[n]); },
+    disasm: (i) => ins('br', xr((i >>> 5) & 31)),
+  },
+  {
+    name: 'BLR', cls: 'branch', branch: true, pattern: '1101011000111111000000nnnnn00000',
+    exec: (cpu, i) => {
+      const n = rz((i >>> 5) & 31);
+      const lo = cpu.xlo[n], hi = cpu.xhi[n]; // read before the link write: BLR X30 is allowed
+      link(cpu);
+      cpu.branchTo(lo, hi);
+    },
+    disasm: (i) => ins('blr', xr((i >>> 5) & 31)),
+  },
+  {
+    name: 'RET', cls: 'branch', branch: true, pattern: '1101011001011111000000nnnnn00000',
+    exec: (cpu, i) => { const n = rz((i >>> 5) & 31); cpu.branchTo(cpu.xlo[n], cpu.xhi[n]); },
+    disasm: (i) => ((i >>> 5) & 31) === 30 ? 'ret' : ins('ret', xr((i >>> 5) & 31)),
+  },
+];
+
+function testBit(cpu: Cpu, i: number): number {
+  const b = ((i >>> 26) & 0x20) | ((i >>> 19) & 0x1f);
+  const t = rz(i & 31);
+  return b < 32 ? (cpu.xlo[t] >>> b) & 1 : (cpu.xhi[t] >>> (b - 32)) & 1;
+}
+
+function tbDisasm(m: string, i: number, lo: number, hi: number): string {
+  const b = ((i >>> 26) & 0x20) | ((i >>> 19) & 0x1f);
+  return ins(m, reg(i & 31, b >= 32), `#${b}`, target(lo, hi, imm14(i)));
+}
+
+// Exception generation. Until the exception model lands (issue 3), HVC/SMC are offered to the
+// board's firmware (PSCI); anything it does not handle, and SVC/BRK/HLT, stop the run clearly.
+const imm16 = (i: number): number => (i >>> 5) & 0xffff;
+const hex16 = (i: number): string => `#0x${imm16(i).toString(16)}`;
+
+export const EXCEPTION_GEN: EncodingSpec[] = [
+  {
+    name: 'SVC', cls: 'system', branch: true, pattern: '11010100000iiiiiiiiiiiiiiii00001',
+    exec: (cpu, i) => cpu.undefinedInstruction(i, `SVC #0x${imm16(i).toString(16)}: supervisor calls need the exception model`),
+    disasm: (i) => ins('svc', hex16(i)),
+  },
+  {
+    name: 'HVC', cls: 'system', branch: true, pattern: '11010100000iiiiiiiiiiiiiiii00010',
+    exec: (cpu, i) => { if (!cpu.env.hypervisorCall(cpu, 'hvc', imm16(i))) cpu.undefinedInstruction(i, 'HVC not handled by the board'); },
+    disasm: (i) => ins('hvc', hex16(i)),
+  },
+  {
+    name: 'SMC', cls: 'system', branch: true, pattern: '11010100000iiiiiiiiiiiiiiii00011',
+    exec: (cpu, i) => { if (!cpu.env.hypervisorCall(cpu, 'smc', imm16(i))) cpu.undefinedInstruction(i, 'SMC not handled by the board'); },
+    disasm: (i) => ins('smc', hex16(i)),
+  },
+  {
+    name: 'BRK', cls: 'system', branch: true, pattern: '11010100001iiiiiiiiiiiiiiii00000',
+    exec: (cpu, i) => cpu.stop({ kind: 'breakpoint', pc: cpu.pc }),
+    disasm: (i) => ins('brk', hex16(i)),
+  },
+  {
+    name: 'HLT', cls: 'system', branch: true, pattern: '11010100010iiiiiiiiiiiiiiii00000',
+    exec: (cpu, i) => cpu.undefinedInstruction(i, 'HLT: halting debug is not implemented'),
+    disasm: (i) => ins('hlt', hex16(i)),
+  },
+];

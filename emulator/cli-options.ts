@@ -1,0 +1,96 @@
+// QEMU-compatible command-line options for `hvlab run`, so `qemu-system-aarch64` can be swapped
+// for `hvlab run` in a script. Only the spellings hvlab supports are accepted; anything else is a
+// clear error naming the option.
+import type { CpuModel } from './machine/virt-board';
+
+export interface RunOptions {
+  machine: string;
+  machineProps: Map<string, string>;
+  cpu: CpuModel;
+  smp: number;
+  memory: number;
+  kernel?: string;
+  initrd?: string;
+  append?: string;
+  dtb?: string;
+  noReboot: boolean;
+  stats: boolean;
+  trace?: string;
+  maxInsns?: number;
+}
+
+export class UsageError extends Error {}
+
+const CPU_MODELS: readonly CpuModel[] = ['cortex-a53', 'cortex-a57', 'max'];
+
+/** QEMU's -m syntax: a number with optional suffix K/M/G/T; no suffix means MiB. */
+export function parseSize(s: string): number {
+  const m = /^(\d+(?:\.\d+)?)([kmgtKMGT]?)[bB]?$/.exec(s.trim());
+  if (!m) throw new UsageError(`-m ${s}: expected a size such as 512M or 1G`);
+  const unit = { '': 2 ** 20, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 }[m[2].toLowerCase()] as number;
+  return Math.round(parseFloat(m[1]) * unit);
+}
+
+export function parseRunArgs(argv: string[]): RunOptions {
+  const o: RunOptions = { machine: 'virt', machineProps: new Map(), cpu: 'cortex-a53', smp: 1, memory: 128 * 2 ** 20, noReboot: false, stats: false };
+  let machineGiven = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = (): string => {
+      if (i + 1 >= argv.length) throw new UsageError(`option ${a} needs a value`);
+      return argv[++i];
+    };
+    // QEMU accepts both -opt and --opt.
+    const opt = a.startsWith('--') ? a.slice(1) : a;
+    switch (opt) {
+      case '-M': case '-machine': {
+        const [name, ...props] = value().split(',');
+        o.machine = name; machineGiven = true;
+        for (const p of props) {
+          const [k, v = 'on'] = p.split('=');
+          o.machineProps.set(k, v);
+        }
+        break;
+      }
+      case '-cpu': {
+        const c = value();
+        if (!(CPU_MODELS as readonly string[]).includes(c)) throw new UsageError(`-cpu ${c}: supported models are ${CPU_MODELS.join(', ')}`);
+        o.cpu = c as CpuModel;
+        break;
+      }
+      case '-smp': {
+        const v = value(), n = parseInt(v.split(',')[0].replace(/^cpus=/, ''), 10);
+        if (!(n >= 1 && n <= 8)) throw new UsageError(`-smp ${v}: expected 1 to 8 CPUs`);
+        o.smp = n;
+        break;
+      }
+      case '-m': o.memory = parseSize(value().replace(/^size=/, '')); break;
+      case '-kernel': o.kernel = value(); break;
+      case '-initrd': o.initrd = value(); break;
+      case '-append': o.append = value(); break;
+      case '-dtb': o.dtb = value(); break;
+      case '-nographic': break; // hvlab never has a display
+      case '-serial': {
+        const v = value();
+        if (v !== 'stdio' && v !== 'mon:stdio') throw new UsageError(`-serial ${v}: only stdio is supported`);
+        break;
+      }
+      case '-no-reboot': o.noReboot = true; break;
+      case '-stats': o.stats = true; break;
+      case '-trace': o.trace = value(); break;
+      case '-max-insns': {
+        const v = value(), n = Number(v);
+        if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--max-insns ${v}: expected a positive integer`);
+        o.maxInsns = n;
+        break;
+      }
+      default:
+        throw new UsageError(`unknown option '${a}' (supported: -M, -cpu, -smp, -m, -kernel, -initrd, -append, -dtb, -nographic, -serial stdio, -no-reboot, --stats, --trace FILE, --max-insns N)`);
+    }
+  }
+  if (!machineGiven) throw new UsageError('no machine given: use -M virt');
+  if (o.machine !== 'virt') throw new UsageError(`-M ${o.machine}: the only machine is 'virt'`);
+  if (!o.kernel) throw new UsageError('no kernel given: use -kernel FILE');
+  if (o.memory < 2 ** 20 || o.memory > 4 * 2 ** 30) throw new UsageError(`-m: ${o.memory} bytes is outside 1 MiB .. 4 GiB`);
+  return o;
+}

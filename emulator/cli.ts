@@ -1,0 +1,72 @@
+// `hvlab` command line. `hvlab run …` takes QEMU's options; the guest's UART is the only thing on
+// stdout, and every diagnostic goes to stderr.
+import { parseRunArgs, UsageError, type RunOptions } from './cli-options';
+import { VirtBoard } from './machine/virt-board';
+import type { StopReason } from './cpu/cpu';
+
+const USAGE = `usage: hvlab run -M virt -kernel FILE [-cpu cortex-a53|cortex-a57|max] [-smp N] [-m SIZE]
+                 [-initrd FILE] [-append CMDLINE] [-nographic] [-serial stdio] [-no-reboot]
+                 [--stats] [--trace FILE] [--max-insns N]
+`;
+
+class UartSink {
+  private buf = Buffer.alloc(1 << 16);
+  private len = 0;
+  put = (b: number): void => {
+    this.buf[this.len++] = b;
+    if (this.len === this.buf.length || b === 10) this.flush();
+  };
+  flush(): void {
+    if (this.len) { process.stdout.write(Buffer.from(this.buf.subarray(0, this.len))); this.len = 0; }
+  }
+}
+
+function describeStop(s: StopReason): string {
+  switch (s.kind) {
+    case 'undefined': return `hvlab: UNDEFINED instruction 0x${s.insn.toString(16).padStart(8, '0')} at PC 0x${s.pc.toString(16)}: ${s.reason}`;
+    case 'fault': return `hvlab: fault at PC 0x${s.pc.toString(16)}: ${s.message}`;
+    case 'breakpoint': return `hvlab: BRK at PC 0x${s.pc.toString(16)} (no debugger attached)`;
+    default: return `hvlab: ${s.kind}`;
+  }
+}
+
+export function runCommand(opts: RunOptions): number {
+  const sink = new UartSink();
+  const start = process.hrtime.bigint();
+  let retired = 0;
+  let stop: StopReason | undefined;
+  for (;;) {
+    const board = new VirtBoard({ cpu: opts.cpu, smp: opts.smp, memory: opts.memory, kernel: opts.kernel, uartOut: sink.put });
+    board.loadKernelFile(opts.kernel!);
+    stop = board.run(opts.maxInsns ?? Infinity);
+    retired += board.cpus[0].retired;
+    if (stop?.kind === 'reset' && !opts.noReboot) continue;
+    break;
+  }
+  sink.flush();
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  if (opts.stats) {
+    process.stderr.write(`hvlab: ${retired} instructions retired in ${seconds.toFixed(3)} s: ${(retired / seconds / 1e6).toFixed(1)} MIPS\n`);
+  }
+  if (!stop) { process.stderr.write(`hvlab: instruction limit reached\n`); return 0; }
+  if (stop.kind === 'poweroff' || stop.kind === 'reset') return 0;
+  process.stderr.write(describeStop(stop) + '\n');
+  return 3;
+}
+
+export function main(argv: string[]): number {
+  const [cmd, ...rest] = argv;
+  try {
+    switch (cmd) {
+      case 'run': return runCommand(parseRunArgs(rest));
+      case undefined: case '-h': case '--help': process.stdout.write(USAGE); return cmd ? 0 : 2;
+      default: throw new UsageError(`unknown command '${cmd}' (commands: run)`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) { process.stderr.write(`hvlab: ${e.message}\n${USAGE}`); return 2; }
+    if (e instanceof Error && !(e instanceof TypeError) && !(e instanceof ReferenceError)) { process.stderr.write(`hvlab: ${e.message}\n`); return 1; }
+    throw e;
+  }
+}
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));

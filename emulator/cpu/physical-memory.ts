@@ -1,0 +1,118 @@
+// The physical address space as the CPU sees it: one RAM block on a fast path (DataView, host is
+// little-endian like the guest) and memory-mapped devices behind it.
+import type { Cpu } from './cpu';
+
+export interface MmioDevice {
+  readonly name: string;
+  /** Size of the register window in bytes. */
+  readonly size: number;
+  /** `size` is 1, 2 or 4; returns the value zero-extended (or as int32 for 4). */
+  read(offset: number, size: number, cpu: Cpu | undefined): number;
+  write(offset: number, size: number, value: number, cpu: Cpu | undefined): void;
+}
+
+interface Mapping { base: number; end: number; dev: MmioDevice }
+
+const PAGE_SHIFT = 12;
+
+export class PhysicalMemory {
+  readonly ram: Uint8Array;
+  private readonly view: DataView;
+  private readonly ramEnd: number;
+  private readonly codePages: Uint8Array;
+  private readonly mmio: Mapping[] = [];
+  private codeWriteListeners: ((pa: number) => void)[] = [];
+
+  constructor(readonly ramBase: number, readonly ramSize: number) {
+    this.ram = new Uint8Array(ramSize);
+    this.view = new DataView(this.ram.buffer);
+    this.ramEnd = ramBase + ramSize;
+    this.codePages = new Uint8Array(Math.ceil(ramSize / (1 << PAGE_SHIFT)));
+  }
+
+  map(base: number, dev: MmioDevice): void {
+    const end = base + dev.size;
+    for (const m of this.mmio) {
+      if (base < m.end && m.base < end) throw new Error(`device ${dev.name} at 0x${base.toString(16)} overlaps ${m.dev.name}`);
+    }
+    if (base < this.ramEnd && this.ramBase < end) throw new Error(`device ${dev.name} at 0x${base.toString(16)} overlaps RAM`);
+    this.mmio.push({ base, end, dev });
+  }
+
+  isRam(pa: number): boolean { return pa >= this.ramBase && pa < this.ramEnd; }
+
+  // ---- self-modifying code support: pages holding decoded instructions are flagged
+  onCodeWrite(listener: (pa: number) => void): void { this.codeWriteListeners.push(listener); }
+  markCode(pa: number): void { this.codePages[(pa - this.ramBase) >>> PAGE_SHIFT] = 1; }
+  private codeWritten(off: number): void {
+    this.codePages[off >>> PAGE_SHIFT] = 0;
+    const pa = this.ramBase + off;
+    for (const l of this.codeWriteListeners) l(pa);
+  }
+
+  // ---- accesses. Offsets into RAM are checked against the end so a straddling access faults.
+  read8(pa: number, cpu?: Cpu): number {
+    const off = pa - this.ramBase;
+    if (off >= 0 && off < this.ramSize) return this.ram[off];
+    return this.device(pa, 1, cpu).read(pa - this.lastBase, 1, cpu) & 0xff;
+  }
+  read16(pa: number, cpu?: Cpu): number {
+    const off = pa - this.ramBase;
+    if (off >= 0 && off <= this.ramSize - 2) return this.view.getUint16(off, true);
+    return this.device(pa, 2, cpu).read(pa - this.lastBase, 2, cpu) & 0xffff;
+  }
+  read32(pa: number, cpu?: Cpu): number {
+    const off = pa - this.ramBase;
+    if (off >= 0 && off <= this.ramSize - 4) return this.view.getInt32(off, true);
+    return this.device(pa, 4, cpu).read(pa - this.lastBase, 4, cpu) | 0;
+  }
+  write8(pa: number, v: number, cpu?: Cpu): void {
+    const off = pa - this.ramBase;
+    if (off >= 0 && off < this.ramSize) {
+      this.ram[off] = v;
+      if (this.codePages[off >>> PAGE_SHIFT]) this.codeWritten(off);
+      return;
+    }
+    this.device(pa, 1, cpu).write(pa - this.lastBase, 1, v & 0xff, cpu);
+  }
+  write16(pa: number, v: number, cpu?: Cpu): void {
+    const off = pa - this.ramBase;
+    if (off >= 0 && off <= this.ramSize - 2) {
+      this.view.setUint16(off, v, true);
+      if (this.codePages[off >>> PAGE_SHIFT]) this.codeWritten(off);
+      return;
+    }
+    this.device(pa, 2, cpu).write(pa - this.lastBase, 2, v & 0xffff, cpu);
+  }
+  write32(pa: number, v: number, cpu?: Cpu): void {
+    const off = pa - this.ramBase;
+    if (off >= 0 && off <= this.ramSize - 4) {
+      this.view.setInt32(off, v, true);
+      if (this.codePages[off >>> PAGE_SHIFT]) this.codeWritten(off);
+      return;
+    }
+    this.device(pa, 4, cpu).write(pa - this.lastBase, 4, v | 0, cpu);
+  }
+
+  /** Copies bytes into physical memory (loaders, debugger). Only RAM is writable this way. */
+  load(pa: number, bytes: Uint8Array): void {
+    const off = pa - this.ramBase;
+    if (off < 0 || off + bytes.length > this.ramSize) {
+      throw new RangeError(`cannot load ${bytes.length} bytes at 0x${pa.toString(16)}: outside RAM 0x${this.ramBase.toString(16)}-0x${(this.ramEnd - 1).toString(16)}`);
+    }
+    this.ram.set(bytes, off);
+    for (let p = off >>> PAGE_SHIFT; p <= (off + Math.max(bytes.length, 1) - 1) >>> PAGE_SHIFT; p++) {
+      if (this.codePages[p]) this.codeWritten(p << PAGE_SHIFT);
+    }
+  }
+
+  private lastBase = 0;
+  private device(pa: number, size: number, cpu: Cpu | undefined): MmioDevice {
+    for (const m of this.mmio) {
+      if (pa >= m.base && pa + size <= m.end) { this.lastBase = m.base; return m.dev; }
+    }
+    const where = cpu ? ` (PC 0x${cpu.pc.toString(16)})` : '';
+    if (cpu) cpu.stop({ kind: 'fault', pc: cpu.pc, message: `${size}-byte access to 0x${pa.toString(16)}: nothing is mapped there${where}` });
+    throw new RangeError(`${size}-byte access to 0x${pa.toString(16)}: nothing is mapped there`);
+  }
+}

@@ -1,0 +1,10 @@
+// QEMU `virt` board memory map (hw/arm/virt.c, base_memmap) and interrupt numbers, so that guests
+// built for QEMU find their devices where they expect them.
+export const VIRT = {
+  GIC_DIST: 0x08000000,
+  GIC_REDIST: 0x080a0000,
+  UART0: 0x09000000,
+  RTC: 0x09010000,
+  RAM: 0x40000000,
+  UART0_SPI: 1, // INTID 33
+} as const;
