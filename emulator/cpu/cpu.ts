@@ -43,6 +43,10 @@ export class Cpu {
   pcHi = 0;
   /** NZCV flags, each 0 or 1. */
   n = 0; z = 0; c = 0; v = 0;
+  /** PSTATE.{D,A,I,F} in bits 9:6 as in SPSR/DAIF; reset masks all four (Arm ARM D1.2). */
+  daif = 0x3c0;
+  /** PSTATE.SP: 1 = SP_ELx. The banked stack pointers arrive with the exception model (issue 3). */
+  spsel = 1;
   /** Set by a handler that wrote the PC; the run loop then does not advance it. */
   jumped = false;
 

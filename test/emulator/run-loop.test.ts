@@ -1,0 +1,69 @@
+import { strict as assert } from 'node:assert';
+import { VirtBoard } from '../../emulator/machine/virt-board';
+import { tinyElf } from './elf.test';
+
+function words(...ws: number[]): Uint8Array {
+  const b = new Uint8Array(ws.length * 4);
+  const dv = new DataView(b.buffer);
+  ws.forEach((w, i) => dv.setUint32(i * 4, w >>> 0, true));
+  return b;
+}
+
+function board(code: Uint8Array): { b: VirtBoard; out: number[] } {
+  const out: number[] = [];
+  const b = new VirtBoard({ cpu: 'cortex-a53', smp: 1, memory: 16 * 2 ** 20, uartOut: (c) => out.push(c) });
+  b.loadElf(tinyElf(code), 'test.elf');
+  return { b, out };
+}
+
+describe('CPU run loop', () => {
+  it('stops on an unallocated encoding, naming the word and the PC', () => {
+    const { b } = board(words(0x14000001, 0x00000000)); // b .+4 ; udf #0
+    const stop = b.run(100);
+    assert.equal(stop?.kind, 'undefined');
+    if (stop?.kind !== 'undefined') return;
+    assert.equal(stop.pc, 0x40200004n);
+    assert.equal(stop.insn, 0);
+    assert.equal(b.cpus[0].retired, 1, 'the undefined instruction does not retire');
+  });
+
+  it('spends exactly the budget on a tight loop, deterministically', () => {
+    const { b } = board(words(0x14000000)); // b .
+    assert.equal(b.run(12345), undefined);
+    assert.equal(b.cpus[0].retired, 12345);
+    assert.equal(b.cpus[0].pc, 0x40200000n);
+  });
+
+  it('runs across a page boundary and follows straight-line code', () => {
+    // 1024 words of `b .+4` then `b .` : the run must walk into the next page.
+    const ws = new Array<number>(1100).fill(0x14000001);
+    ws[1099] = 0x14000000;
+    const { b } = board(words(...ws));
+    b.run(5000);
+    assert.equal(b.cpus[0].pc, 0x40200000n + 1099n * 4n);
+  });
+
+  it('powers off through PSCI SYSTEM_OFF over HVC', () => {
+    // hvc #0 with w0 = 0x84000008 set by the test (no MOV instruction needed)
+    const { b } = board(words(0xd4000002));
+    b.cpus[0].setX(0, 0x84000008n);
+    assert.deepEqual(b.run(10), { kind: 'poweroff' });
+  });
+
+  it('re-decodes an instruction the program overwrote (self-modifying code)', () => {
+    const { b } = board(words(0x14000000, 0x14000000)); // b . ; b .
+    b.run(3);
+    assert.equal(b.cpus[0].pc, 0x40200000n);
+    b.mem.write32(0x40200000, 0x14000001); // now: b .+4
+    b.run(3);
+    assert.equal(b.cpus[0].pc, 0x40200004n);
+  });
+
+  it('reports a fetch from outside RAM as a fault, not a crash', () => {
+    const { b } = board(words(0x14000000));
+    b.cpus[0].pc = 0x1000n;
+    const stop = b.run(10);
+    assert.equal(stop?.kind, 'fault');
+    if (stop?.kind === 'fault') assert.match(stop.message, /instruction fetch from 0x0000000000001000: no RAM there/);
+  });
+});

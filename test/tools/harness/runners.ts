@@ -1,0 +1,32 @@
+// Run one bare-metal ELF on the reference (qemu-system-aarch64 -M virt) and on hvlab, capturing
+// what each writes to UART0.
+import { spawnSync } from 'node:child_process';
+import { VirtBoard, type CpuModel } from '../../../emulator/machine/virt-board';
+import type { StopReason } from '../../../emulator/cpu/cpu';
+import { readElf } from './toolchain';
+
+export interface RunResult { output: string; stop?: StopReason; error?: string }
+
+/**
+ * QEMU's `max` CPU has every extension hvlab may use (LSE, CRC32). The guest ends with PSCI
+ * SYSTEM_OFF through HVC, which makes QEMU exit; a timeout means the guest hung.
+ */
+export function runQemu(elf: string, opts: { cpu?: string; timeoutMs?: number; extraArgs?: string[] } = {}): RunResult {
+  const r = spawnSync('qemu-system-aarch64', ['-M', 'virt', '-cpu', opts.cpu ?? 'max', '-nographic', '-no-reboot', '-m', '128M',
+    '-monitor', 'none', '-serial', 'stdio', '-kernel', elf, ...(opts.extraArgs ?? [])],
+  { encoding: 'latin1', timeout: opts.timeoutMs ?? 20000, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (r.error) return { output: r.stdout ?? '', error: `qemu: ${r.error.message}` };
+  if (r.status !== 0) return { output: r.stdout, error: `qemu exited with ${r.status}: ${r.stderr}` };
+  return { output: r.stdout };
+}
+
+export function runHvlab(elf: string, opts: { cpu?: CpuModel; maxInsns?: number } = {}): RunResult {
+  const bytes: number[] = [];
+  const board = new VirtBoard({ cpu: opts.cpu ?? 'max', smp: 1, memory: 128 * 2 ** 20, uartOut: (b) => bytes.push(b) });
+  board.loadElf(readElf(elf), elf);
+  const stop = board.run(opts.maxInsns ?? 500_000_000);
+  const output = Buffer.from(bytes).toString('latin1');
+  if (!stop) return { output, error: 'hvlab: instruction limit reached (guest hung?)' };
+  if (stop.kind !== 'poweroff') return { output, stop, error: `hvlab stopped: ${JSON.stringify(stop, (_k, v) => typeof v === 'bigint' ? '0x' + v.toString(16) : v)}` };
+  return { output, stop };
+}
