@@ -217,6 +217,7 @@ export function validateDomain(parsed: ParsedConfig, files: FileAccess): Validat
     maxMemoryBytes: maxmem * MiB,
     vcpus,
     maxVcpus,
+    // Resolved against the board's CPUs by the system validator ("all" needs to know them).
     cpuAffinity: new Array<null>(maxVcpus).fill(null),
     kernel,
     kernelFormat,

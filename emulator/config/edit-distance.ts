@@ -29,5 +29,6 @@ export function suggest(word: string, candidates: Iterable<string>): string | un
       bestD = dist;
     }
   }
-  return bestD <= limit ? best : undefined;
+  // A suggestion must keep at least one character of what was typed ("x" is not a typo of "a").
+  return bestD <= limit && bestD < word.length ? best : undefined;
 }

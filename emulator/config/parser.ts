@@ -147,8 +147,12 @@ export function parseConfig(file: string, text: string): ParsedConfig {
     }
     p++;
     const value = parseValue(keyTok.value);
+    // `on-crash = 1` lexes as `on`, an error for `-crash`, then `= 1`: the key is not `on`.
+    const brokenKey = lexed.diagnostics.some((d) => d.severity === 'error'
+      && d.range.start.line === keyTok.range.end.line && d.range.start.character >= keyTok.range.end.character
+      && d.range.start.line === opTok.range.start.line && d.range.start.character < opTok.range.start.character);
     assignments.push({
-      key: keyTok.value, keyRange: keyTok.range, keyValid: keyTok.valid, op: opTok.kind as '=' | '+=',
+      key: keyTok.value, keyRange: keyTok.range, keyValid: keyTok.valid && !brokenKey, op: opTok.kind as '=' | '+=',
       value, range: { start: keyTok.range.start, end: value.range.end },
     });
     const end = peek();

@@ -1,4 +1,288 @@
-// System instructions: hints, barriers, CLREX, MSR/MRS (the registers the base ISA needs), SYS. Owner: system work.
+// System instructions (Arm ARM C4.1.65 "Branches, Exception Generating and System instructions",
+// C5 "The A64 System Instruction Class"): hints, barriers, CLREX, MSR (immediate), MRS/MSR
+// (register), SYS/SYSL (DC, IC, AT, TLBI). Exception generation (SVC, HVC, ...) is in branch.ts.
+//
+// The whole op0/op1/CRn/CRm/op2 space is decoded so that the disassembler spells every word like
+// objdump; encodings of features this core does not implement execute as UNDEFINED with a reason.
+import type { Cpu } from '../../cpu/cpu';
 import type { EncodingSpec } from '../encoding';
+import { rz, wz } from '../../cpu/regs';
+import { ins, xr } from '../disasm-util';
+import { DC_ZVA_BYTES, SYSREG_BY_KEY, sysregGenericName } from './system/sysreg-table';
+import { sysregName } from './system/sysreg-disasm';
+import { disasmSys, disasmSysl, sysOpKey, sysOpName } from './system/sysop-disasm';
 
-export const SYSTEM: EncodingSpec[] = [];
+/** Bits [20:5]: op0:op1:CRn:CRm:op2, the key of the system-register tables. */
+const sysKey = (i: number): number => (i >>> 5) & 0xffff;
+const crm = (i: number): number => (i >>> 8) & 15;
+
+// ------------------------------------------------------------------ MRS / MSR (register)
+
+function mrs(cpu: Cpu, i: number): void {
+  const d = SYSREG_BY_KEY[sysKey(i)];
+  if (d === undefined || d.read === undefined) unimplementedSysreg(cpu, i, 'MRS');
+  d.read(cpu, wz(i & 31));
+}
+
+function msr(cpu: Cpu, i: number): void {
+  const d = SYSREG_BY_KEY[sysKey(i)];
+  if (d === undefined || d.write === undefined) unimplementedSysreg(cpu, i, 'MSR');
+  const t = rz(i & 31);
+  d.write(cpu, cpu.xlo[t], cpu.xhi[t]);
+}
+
+function unimplementedSysreg(cpu: Cpu, i: number, op: 'MRS' | 'MSR'): never {
+  const key = sysKey(i);
+  const d = SYSREG_BY_KEY[key];
+  if (d) return cpu.undefinedInstruction(i, `${op} ${d.name}: register is ${op === 'MSR' ? 'read-only' : 'write-only'}`);
+  const generic = sysregGenericName(key);
+  const known = sysregName(key, op === 'MSR').toUpperCase();
+  return cpu.undefinedInstruction(i, `${op} ${known === generic ? generic : `${known} (${generic})`} not implemented`);
+}
+
+// ------------------------------------------------------------------ SYS (DC, IC, AT, TLBI)
+
+const DC_ZVA = sysOpKey(3, 7, 4, 1);
+/** Cache maintenance with no architecturally visible effect here: no caches are modelled. */
+const CACHE_NOPS = new Set<number>([
+  sysOpKey(3, 7, 14, 1), // DC CIVAC
+  sysOpKey(3, 7, 10, 1), // DC CVAC
+  sysOpKey(3, 7, 11, 1), // DC CVAU
+  sysOpKey(0, 7, 6, 1), // DC IVAC
+  sysOpKey(0, 7, 6, 2), // DC ISW
+  sysOpKey(0, 7, 10, 2), // DC CSW
+  sysOpKey(0, 7, 14, 2), // DC CISW
+  // IC: decoded pages are dropped when their memory is written, so there is nothing to invalidate.
+  sysOpKey(0, 7, 5, 0), // IC IALLU
+  sysOpKey(0, 7, 1, 0), // IC IALLUIS
+  sysOpKey(3, 7, 5, 1), // IC IVAU
+]);
+
+/** DC ZVA: zero the naturally aligned DCZID_EL0-sized block holding the address in Xt. */
+function dcZva(cpu: Cpu, i: number): void {
+  const t = rz(i & 31);
+  const lo = cpu.xlo[t] & -DC_ZVA_BYTES, hi = cpu.xhi[t];
+  for (let off = 0; off < DC_ZVA_BYTES; off += 8) cpu.st64(lo + off, hi, 0, 0);
+}
+
+const sysNop = (): void => { /* no caches modelled */ };
+
+function sysUndefined(cpu: Cpu, i: number): never {
+  const key = (i >>> 5) & 0x3fff;
+  const name = sysOpName(key);
+  const generic = `SYS #${key >>> 11}, C${(key >>> 7) & 15}, C${(key >>> 3) & 15}, #${key & 7}`;
+  if (name === undefined) return cpu.undefinedInstruction(i, `${generic}: unallocated system instruction`);
+  if (name.startsWith('TLBI') || name.startsWith('AT ')) return cpu.undefinedInstruction(i, `${name}: needs the MMU (not implemented yet)`);
+  return cpu.undefinedInstruction(i, `${name}: feature not implemented`);
+}
+
+/** Handler per op1:CRn:CRm:op2 (SYS words are decoded once per address, then cached). */
+const SYS_HANDLERS: ((cpu: Cpu, i: number) => void)[] = (() => {
+  const h = new Array<(cpu: Cpu, i: number) => void>(1 << 14).fill(sysUndefined);
+  for (const k of CACHE_NOPS) h[k] = sysNop;
+  h[DC_ZVA] = dcZva;
+  return h;
+})();
+
+// ------------------------------------------------------------------ hints, barriers, PSTATE
+
+/** objdump's names in the HINT space (CRm:op2); the rest print as `hint #imm`. */
+const HINT_NAMES: Record<number, string> = {
+  0: 'nop', 1: 'yield', 2: 'wfe', 3: 'wfi', 4: 'sev', 5: 'sevl', 7: 'xpaclri',
+  8: 'pacia1716', 10: 'pacib1716', 12: 'autia1716', 14: 'autib1716',
+  16: 'esb', 17: 'psb\tcsync', 18: 'tsb\tcsync', 20: 'csdb', 22: 'clearbhb',
+  24: 'paciaz', 25: 'paciasp', 26: 'pacibz', 27: 'pacibsp', 28: 'autiaz', 29: 'autiasp', 30: 'autibz', 31: 'autibsp',
+  32: 'bti', 34: 'bti\tc', 36: 'bti\tj', 38: 'bti\tjc',
+};
+
+/** DSB/DMB option names (CRm) as objdump prints them; reserved values print as `#0x08`. */
+const BARRIER_OPTIONS = ['', 'oshld', 'oshst', 'osh', '', 'nshld', 'nshst', 'nsh', '', 'ishld', 'ishst', 'ish', '', 'ld', 'st', 'sy'];
+function barrier(m: string, i: number): string {
+  const o = crm(i);
+  if (m === 'dsb' && o === 0) return 'ssbb';
+  if (m === 'dsb' && o === 4) return 'pssbb';
+  return ins(m, BARRIER_OPTIONS[o] || `#0x${o.toString(16).padStart(2, '0')}`);
+}
+const NXS_OPTIONS = ['oshnxs', 'nshnxs', 'ishnxs', 'synxs'];
+
+const nop = (): void => { /* no architecturally visible effect in this model */ };
+const undef = (reason: string) => (cpu: Cpu, i: number): never => cpu.undefinedInstruction(i, reason);
+const imm4 = (i: number): string => `#0x${crm(i).toString(16)}`;
+
+// MSR (immediate) with a PSTATE field: op1, op2 and CRm (the immediate) from the word.
+const pstate = (name: string, i: number): string => ins('msr', name, imm4(i));
+
+export const SYSTEM: EncodingSpec[] = [
+  // --- catch-alls: unallocated words in each quarter of the space, spelled as objdump does ---
+  {
+    name: 'SYS_op0_0_unallocated', cls: 'system', pattern: '1101010100000pppnnnnmmmmqqqttttt',
+    exec: (cpu, i) => cpu.undefinedInstruction(i, `${sysregGenericName(sysKey(i))}: unallocated system instruction`),
+    disasm: (i) => ins('msr', sysregName(sysKey(i), true), xr(i & 31)),
+  },
+  {
+    name: 'SYSL_op0_0_unallocated', cls: 'system', pattern: '1101010100100pppnnnnmmmmqqqttttt',
+    exec: (cpu, i) => cpu.undefinedInstruction(i, `${sysregGenericName(sysKey(i))}: unallocated system instruction`),
+    disasm: (i) => ins('mrs', xr(i & 31), sysregName(sysKey(i), false)),
+  },
+  {
+    name: 'MRS', cls: 'system', pattern: '110101010011opppnnnnmmmmqqqttttt',
+    exec: mrs,
+    disasm: (i) => ins('mrs', xr(i & 31), sysregName(sysKey(i), false)),
+  },
+  {
+    name: 'MSR_reg', cls: 'system', pattern: '110101010001opppnnnnmmmmqqqttttt',
+    exec: msr,
+    disasm: (i) => ins('msr', sysregName(sysKey(i), true), xr(i & 31)),
+  },
+  {
+    name: 'SYS', cls: 'system', pattern: '1101010100001pppnnnnmmmmqqqttttt',
+    exec: (cpu, i) => SYS_HANDLERS[(i >>> 5) & 0x3fff](cpu, i),
+    disasm: disasmSys,
+  },
+  {
+    // No SYSL operation is allocated in this architecture profile.
+    name: 'SYSL', cls: 'system', pattern: '1101010100101pppnnnnmmmmqqqttttt',
+    exec: undef('SYSL: no system instruction with result is implemented'),
+    disasm: disasmSysl,
+  },
+
+  // --- hints: every HINT #imm is a NOP unless it names an implemented feature (none here) ---
+  {
+    // WFI/WFE also execute as NOPs: there is no interrupt or event source yet (issue 3 makes WFI
+    // wait for an event). PAC, BTI, ESB, PSB, TSB, CSDB, CLEARBHB: features absent, so NOPs.
+    name: 'HINT', cls: 'system', pattern: '11010101000000110010mmmmooo11111',
+    exec: nop,
+    disasm: (i) => HINT_NAMES[(i >>> 5) & 0x7f] ?? ins('hint', `#0x${((i >>> 5) & 0x7f).toString(16)}`),
+  },
+
+  // --- barriers: memory accesses already complete in program order, one core at a time ---
+  {
+    name: 'CLREX', cls: 'system', pattern: '11010101000000110011mmmm01011111',
+    exec: (cpu) => { cpu.exclusiveValid = false; },
+    disasm: (i) => crm(i) === 15 ? 'clrex' : ins('clrex', imm4(i)),
+  },
+  {
+    name: 'DSB', cls: 'system', pattern: '11010101000000110011mmmm10011111',
+    exec: nop,
+    disasm: (i) => barrier('dsb', i),
+  },
+  {
+    name: 'DMB', cls: 'system', pattern: '11010101000000110011mmmm10111111',
+    exec: nop,
+    disasm: (i) => barrier('dmb', i),
+  },
+  {
+    // No out-of-order execution or prefetch: every instruction already sees the effects of the
+    // ones before it (context synchronization is implicit).
+    name: 'ISB', cls: 'system', pattern: '11010101000000110011mmmm11011111',
+    exec: nop,
+    disasm: (i) => crm(i) === 15 ? 'isb' : ins('isb', imm4(i)),
+  },
+  {
+    name: 'DSB_nXS', cls: 'system', pattern: '11010101000000110011ii1000111111',
+    exec: undef('DSB nXS: FEAT_XS not implemented'),
+    disasm: (i) => ins('dsb', NXS_OPTIONS[(i >>> 10) & 3]),
+  },
+  {
+    name: 'SB', cls: 'system', pattern: '11010101000000110011000011111111',
+    exec: undef('SB: FEAT_SB not implemented'),
+    disasm: () => 'sb',
+  },
+  {
+    name: 'TCOMMIT', cls: 'system', pattern: '11010101000000110011000001111111',
+    exec: undef('TCOMMIT: FEAT_TME not implemented'),
+    disasm: () => 'tcommit',
+  },
+  {
+    name: 'TSTART', cls: 'system', pattern: '110101010010001100110000011ttttt',
+    exec: undef('TSTART: FEAT_TME not implemented'),
+    disasm: (i) => ins('tstart', xr(i & 31)),
+  },
+  {
+    name: 'TTEST', cls: 'system', pattern: '110101010010001100110001011ttttt',
+    exec: undef('TTEST: FEAT_TME not implemented'),
+    disasm: (i) => ins('ttest', xr(i & 31)),
+  },
+  {
+    name: 'WFET', cls: 'system', pattern: '110101010000001100010000000ttttt',
+    exec: undef('WFET: FEAT_WFxT not implemented'),
+    disasm: (i) => ins('wfet', xr(i & 31)),
+  },
+  {
+    name: 'WFIT', cls: 'system', pattern: '110101010000001100010000001ttttt',
+    exec: undef('WFIT: FEAT_WFxT not implemented'),
+    disasm: (i) => ins('wfit', xr(i & 31)),
+  },
+
+  // --- PSTATE: MSR (immediate) and the flag-manipulation instructions ---
+  {
+    name: 'CFINV', cls: 'system', pattern: '11010101000000000100000000011111',
+    exec: undef('CFINV: FEAT_FlagM not implemented'),
+    disasm: () => 'cfinv',
+  },
+  {
+    name: 'XAFLAG', cls: 'system', pattern: '11010101000000000100000000111111',
+    exec: undef('XAFLAG: FEAT_FlagM2 not implemented'),
+    disasm: () => 'xaflag',
+  },
+  {
+    name: 'AXFLAG', cls: 'system', pattern: '11010101000000000100000001011111',
+    exec: undef('AXFLAG: FEAT_FlagM2 not implemented'),
+    disasm: () => 'axflag',
+  },
+  {
+    name: 'MSR_imm_DAIFSet', cls: 'system', pattern: '11010101000000110100mmmm11011111',
+    exec: (cpu, i) => { cpu.daif |= crm(i) << 6; },
+    disasm: (i) => pstate('daifset', i),
+  },
+  {
+    name: 'MSR_imm_DAIFClr', cls: 'system', pattern: '11010101000000110100mmmm11111111',
+    exec: (cpu, i) => { cpu.daif &= ~(crm(i) << 6); },
+    disasm: (i) => pstate('daifclr', i),
+  },
+  {
+    // Only the value is stored: the banked stack pointers arrive with issue 3.
+    name: 'MSR_imm_SPSel', cls: 'system', pattern: '11010101000000000100000m10111111',
+    exec: (cpu, i) => { cpu.spsel = crm(i) & 1; },
+    disasm: (i) => pstate('spsel', i),
+  },
+  {
+    name: 'MSR_imm_UAO', cls: 'system', pattern: '11010101000000000100000m01111111',
+    exec: undef('MSR UAO: FEAT_UAO not implemented'),
+    disasm: (i) => pstate('uao', i),
+  },
+  {
+    name: 'MSR_imm_PAN', cls: 'system', pattern: '11010101000000000100000m10011111',
+    exec: undef('MSR PAN: FEAT_PAN not implemented'),
+    disasm: (i) => pstate('pan', i),
+  },
+  {
+    name: 'MSR_imm_ALLINT', cls: 'system', pattern: '11010101000000010100000m00011111',
+    exec: undef('MSR ALLINT: FEAT_NMI not implemented'),
+    disasm: (i) => pstate('allint', i),
+  },
+  {
+    name: 'MSR_imm_SSBS', cls: 'system', pattern: '11010101000000110100000m00111111',
+    exec: undef('MSR SSBS: FEAT_SSBS not implemented'),
+    disasm: (i) => pstate('ssbs', i),
+  },
+  {
+    name: 'MSR_imm_DIT', cls: 'system', pattern: '11010101000000110100000m01011111',
+    exec: undef('MSR DIT: FEAT_DIT not implemented'),
+    disasm: (i) => pstate('dit', i),
+  },
+  {
+    name: 'MSR_imm_TCO', cls: 'system', pattern: '11010101000000110100000m10011111',
+    exec: undef('MSR TCO: FEAT_MTE not implemented'),
+    disasm: (i) => pstate('tco', i),
+  },
+  ...['11010101000000110100001m01111111', '1101010100000011010001mm01111111'].map((pattern, k): EncodingSpec => ({
+    // SMSTART/SMSTOP = MSR SVCR*, #imm (CRm = 001x / 010x / 011x).
+    name: `MSR_imm_SVCR_${k}`, cls: 'system', pattern,
+    exec: undef('SMSTART/SMSTOP: FEAT_SME not implemented'),
+    disasm: (i) => {
+      const m = crm(i);
+      return ins(m & 1 ? 'smstart' : 'smstop', ...(m >>> 1 === 1 ? ['sm'] : m >>> 1 === 2 ? ['za'] : []));
+    },
+  })),
+];

@@ -101,3 +101,17 @@ export function u64(lo: number, hi: number): bigint {
 export function hexU(v: bigint | number): string {
   return `#0x${v.toString(16)}`;
 }
+
+// objdump's condition spelling for conditional compare/select operands (binutils aarch64_conds):
+// the first name, then `// first = other, names` when the condition has several names.
+const COND_NAMES: readonly string[][] = [
+  ['eq', 'none'], ['ne', 'any'], ['cs', 'hs', 'nlast'], ['cc', 'lo', 'ul', 'last'], ['mi', 'first'],
+  ['pl', 'nfrst'], ['vs'], ['vc'], ['hi', 'pmore'], ['ls', 'plast'], ['ge', 'tcont'], ['lt', 'tstop'],
+  ['gt'], ['le'], ['al'], ['nv'],
+];
+export const condName = (c: number): string => COND_NAMES[c][0];
+/** The trailing comment objdump adds for condition `c` ('' when none). */
+export function condComment(c: number): string {
+  const n = COND_NAMES[c];
+  return n.length > 1 ? `\t// ${n[0]} = ${n.slice(1).join(', ')}` : '';
+}

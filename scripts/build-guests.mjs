@@ -1,0 +1,161 @@
+#!/usr/bin/env node
+// Builds hvlab's bare-metal guests with the cross compiler (gcc-aarch64-linux-gnu):
+//   examples/bare/hello.elf               the demo guest (committed, so `npm run demo` needs no compiler)
+//   .test-cache/programs/<name>.elf       every test program in test/programs/ (C or assembly)
+//   .test-cache/bench/workload.elf        the benchmark workload (bench/workload.c)
+// Each links with the runtime in examples/bare/runtime (crt0, PL011 console, printf, string).
+//
+// Outputs are rebuilt only when their inputs change (a SHA-256 over flags and source contents).
+// For hello.elf that hash is committed next to it (examples/bare/hello.inputs.sha256): the
+// committed image is current when its inputs are, so a checkout does not rewrite it. The test
+// test/diff/prebuilt.test.ts rebuilds it into a temporary file and checks the bytes match.
+//
+// A test program may ask for variants with extra flags in its first lines:
+//   // hvlab-build: atomics-lse -march=armv8.1-a+crc
+//   // hvlab-build: atomics-llsc
+// (name, then flags, then an optional comment; without such a line the program is built once
+// under its base name.)
+//
+// usage: node scripts/build-guests.mjs [--force] [--hello-out FILE] [--list]
+//   --hello-out FILE  build only the demo guest, into FILE (nothing else is touched)
+//   --list            print the programs and their ELF paths as JSON, build nothing
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const CC = 'aarch64-linux-gnu-gcc';
+const RUNTIME_DIR = 'examples/bare/runtime';
+const RUNTIME = [`${RUNTIME_DIR}/crt0.S`, `${RUNTIME_DIR}/uart.c`, `${RUNTIME_DIR}/string.c`];
+const LINK_SCRIPT = `${RUNTIME_DIR}/link.ld`;
+const CACHE = join(ROOT, '.test-cache');
+
+// Paths are passed relative to ROOT (gcc runs with cwd = ROOT) and the debug info's compilation
+// directory is mapped to ".", so the ELF does not depend on where the checkout lives.
+export const BASE_FLAGS = [
+  '-O2', '-g', '-ffreestanding', '-nostdlib', '-nostartfiles', '-static', '-fno-pie', '-no-pie',
+  '-mstrict-align', '-fno-tree-vectorize', '-march=armv8-a+crc',
+  // Atomics inline (LDXR/STXR, or LSE with -march=armv8.1-a), not libgcc's outline helpers whose
+  // LSE switch needs getauxval; no stack protector (no TLS canary); no .comment with the GCC version;
+  // memcpy/memset loops must stay loops (string.c).
+  '-mno-outline-atomics', '-fno-stack-protector', '-fno-ident', '-fno-tree-loop-distribute-patterns',
+  '-Wall', '-Wextra', '-Wno-unused-parameter',
+  `-fdebug-prefix-map=${ROOT}=.`,
+  `-I${RUNTIME_DIR}`, '-T', LINK_SCRIPT, '-Wl,--build-id=none', '-Wl,-z,norelro', '-Wl,-z,noexecstack',
+];
+
+function sha256(...parts) {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p).update('\0');
+  return h.digest('hex');
+}
+
+function inputsHash(target) {
+  const files = [...RUNTIME, `${RUNTIME_DIR}/bare.h`, LINK_SCRIPT, ...target.sources, ...(target.headers ?? [])];
+  return sha256(JSON.stringify(target.flags), ...files.flatMap((f) => [f, readFileSync(join(ROOT, f))]));
+}
+
+/** The flags at the start of a directive's text (words beginning with '-'); the rest is comment. */
+function leadingFlags(text) {
+  const words = text.trim().split(/\s+/).filter(Boolean);
+  const n = words.findIndex((w) => !w.startsWith('-'));
+  return n < 0 ? words : words.slice(0, n);
+}
+
+/** Every test program variant in test/programs/. */
+function programTargets() {
+  const dir = join(ROOT, 'test/programs');
+  if (!existsSync(dir)) return [];
+  const out = [];
+  const headers = readdirSync(dir).filter((f) => f.endsWith('.h')).sort().map((f) => `test/programs/${f}`);
+  for (const f of readdirSync(dir).sort()) {
+    if (!/\.(c|S)$/.test(f)) continue;
+    const src = `test/programs/${f}`;
+    const head = readFileSync(join(ROOT, src), 'utf8').split('\n').slice(0, 30);
+    const variants = head.map((l) => /hvlab-build:\s*(\S+)(.*)$/.exec(l)).filter(Boolean)
+      .map((m) => ({ name: m[1], flags: leadingFlags(m[2]) }));
+    if (!variants.length) variants.push({ name: f.replace(/\.(c|S)$/, ''), flags: [] });
+    for (const v of variants) {
+      out.push({ name: v.name, sources: [src], headers, flags: v.flags, elf: join(CACHE, 'programs', `${v.name}.elf`), hashFile: join(CACHE, 'programs', `${v.name}.inputs`) });
+    }
+  }
+  return out;
+}
+
+const HELLO = {
+  name: 'hello', sources: ['examples/bare/hello.c'], flags: [],
+  elf: join(ROOT, 'examples/bare/hello.elf'), hashFile: join(ROOT, 'examples/bare/hello.inputs.sha256'),
+};
+const WORKLOAD = {
+  name: 'workload', sources: ['bench/workload.c'], flags: [],
+  elf: join(CACHE, 'bench/workload.elf'), hashFile: join(CACHE, 'bench/workload.inputs'),
+};
+
+/** Compiles and links one target into `outFile`; throws with the compiler's message on failure. */
+function compile(target, outFile) {
+  mkdirSync(dirname(outFile), { recursive: true });
+  const tmp = `${outFile}.tmp-${process.pid}`;
+  const args = [...BASE_FLAGS, ...target.flags, ...RUNTIME, ...target.sources, '-o', tmp, '-lgcc'];
+  try {
+    execFileSync(CC, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    const msg = e.stderr?.toString() || e.message;
+    throw new Error(`build-guests: ${target.name}: ${CC} failed:\n${msg}`);
+  }
+  return tmp;
+}
+
+function build(target, force) {
+  const hash = inputsHash(target);
+  const current = existsSync(target.elf) && existsSync(target.hashFile) && readFileSync(target.hashFile, 'utf8').trim() === hash;
+  if (current && !force) return false;
+  const tmp = compile(target, target.elf);
+  // Replace only when the bytes differ, so an unchanged committed image is not touched.
+  if (existsSync(target.elf) && readFileSync(tmp).equals(readFileSync(target.elf))) rmSync(tmp);
+  else renameSync(tmp, target.elf);
+  writeFileSync(target.hashFile, hash + '\n');
+  process.stderr.write(`build-guests: built ${relative(ROOT, target.elf)}\n`);
+  return true;
+}
+
+function main(argv) {
+  const force = argv.includes('--force');
+  const helloOut = argv.indexOf('--hello-out');
+  if (helloOut >= 0) {
+    const out = resolve(argv[helloOut + 1] ?? '');
+    if (!argv[helloOut + 1]) throw new Error('build-guests: --hello-out needs a file name');
+    renameSync(compile(HELLO, out), out);
+    return;
+  }
+  const programs = programTargets();
+  const all = [HELLO, WORKLOAD, ...programs];
+  if (argv.includes('--list')) {
+    process.stdout.write(JSON.stringify(all.map((t) => ({ name: t.name, elf: t.elf, sources: t.sources, flags: t.flags })), null, 1) + '\n');
+    return;
+  }
+  const failures = [];
+  for (const t of all) {
+    if (!t.sources.every((s) => existsSync(join(ROOT, s)))) continue;
+    try {
+      build(t, force);
+    } catch (e) {
+      failures.push(e instanceof Error ? e.message : String(e));
+    }
+  }
+  if (failures.length) throw new Error(failures.join('\n'));
+  // The list of programs for test/diff/programs.test.ts.
+  mkdirSync(join(CACHE, 'programs'), { recursive: true });
+  const manifest = JSON.stringify(programs.map((t) => ({ name: t.name, elf: t.elf, sources: t.sources, flags: t.flags })), null, 1) + '\n';
+  const mf = join(CACHE, 'programs/manifest.json');
+  if (!existsSync(mf) || readFileSync(mf, 'utf8') !== manifest) writeFileSync(mf, manifest);
+}
+
+try {
+  main(process.argv.slice(2));
+} catch (e) {
+  process.stderr.write(`${e instanceof Error ? e.message : e}\n`);
+  process.exitCode = 1;
+}
