@@ -3,8 +3,11 @@
 import { parseRunArgs, UsageError, type RunOptions } from './cli-options';
 import { VirtBoard } from './machine/virt-board';
 import type { StopReason } from './cpu/cpu';
+import { openTrace } from './debug/trace';
+import { runCheck } from './config/check-command';
 
-const USAGE = `usage: hvlab run -M virt -kernel FILE [-cpu cortex-a53|cortex-a57|max] [-smp N] [-m SIZE]
+const USAGE = `usage: hvlab check FILE...
+       hvlab run -M virt -kernel FILE [-cpu cortex-a53|cortex-a57|max] [-smp N] [-m SIZE]
                  [-initrd FILE] [-append CMDLINE] [-nographic] [-serial stdio] [-no-reboot]
                  [--stats] [--trace FILE] [--max-insns N]
 `;
@@ -35,15 +38,21 @@ export function runCommand(opts: RunOptions): number {
   const start = process.hrtime.bigint();
   let retired = 0;
   let stop: StopReason | undefined;
-  for (;;) {
-    const board = new VirtBoard({ cpu: opts.cpu, smp: opts.smp, memory: opts.memory, kernel: opts.kernel, uartOut: sink.put });
-    board.loadKernelFile(opts.kernel!);
-    stop = board.run(opts.maxInsns ?? Infinity);
-    retired += board.cpus[0].retired;
-    if (stop?.kind === 'reset' && !opts.noReboot) continue;
-    break;
+  const trace = opts.trace ? openTrace(opts.trace, { cpu: opts.cpu }) : undefined;
+  try {
+    for (;;) {
+      const board = new VirtBoard({ cpu: opts.cpu, smp: opts.smp, memory: opts.memory, kernel: opts.kernel, uartOut: sink.put });
+      board.loadKernelFile(opts.kernel!);
+      if (trace) for (const cpu of board.cpus) cpu.beforeInsn = trace.hook;
+      stop = board.run(opts.maxInsns === undefined ? Infinity : opts.maxInsns - retired);
+      retired += board.cpus[0].retired;
+      if (stop?.kind === 'reset' && !opts.noReboot) continue;
+      break;
+    }
+  } finally {
+    sink.flush();
+    trace?.close();
   }
-  sink.flush();
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (opts.stats) {
     process.stderr.write(`hvlab: ${retired} instructions retired in ${seconds.toFixed(3)} s: ${(retired / seconds / 1e6).toFixed(1)} MIPS\n`);
@@ -59,8 +68,9 @@ export function main(argv: string[]): number {
   try {
     switch (cmd) {
       case 'run': return runCommand(parseRunArgs(rest));
+      case 'check': return runCheck(rest, process.stdout, process.stderr);
       case undefined: case '-h': case '--help': process.stdout.write(USAGE); return cmd ? 0 : 2;
-      default: throw new UsageError(`unknown command '${cmd}' (commands: run)`);
+      default: throw new UsageError(`unknown command '${cmd}' (commands: run, check)`);
     }
   } catch (e) {
     if (e instanceof UsageError) { process.stderr.write(`hvlab: ${e.message}\n${USAGE}`); return 2; }

@@ -1,9 +1,16 @@
-// Extension entry point: wiring only. The debugger and the language client are registered by the
-// modules under extension/debug and extension/language as they land.
+// Extension entry point: wiring only. Each piece lives in its own module; this file registers them.
 import type * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { startLanguageClient } from './language/client';
 
-export function activate(_context: vscode.ExtensionContext): void {
-  // Registration of debug and language pieces happens here (issues 4 and the debugger issue).
+let client: LanguageClient | undefined;
+
+export function activate(context: vscode.ExtensionContext): void {
+  // The language server checks system (.hvsys) and domain (xl.cfg) files with the same validator
+  // the hypervisor runs at launch (emulator/config).
+  client = startLanguageClient(context);
 }
 
-export function deactivate(): void {}
+export function deactivate(): Thenable<void> | undefined {
+  return client?.stop();
+}

@@ -82,6 +82,11 @@ export class Cpu {
 
   constructor(readonly mem: PhysicalMemory, readonly env: CpuEnvironment, readonly index = 0) {
     this.decoder = a64Decoder();
+    this.ramView = mem.view;
+    this.ramBytes = mem.ram;
+    this.ramBase = mem.ramBase;
+    this.ramSize = mem.ramSize;
+    this.codePages = mem.codePages;
     mem.onCodeWrite((pa) => this.invalidateCode(pa));
   }
 
@@ -140,30 +145,90 @@ export class Cpu {
   // ------------------------------------------------------------------ memory (virtual addresses)
   // The MMU arrives with issue 3; until then a virtual address is the physical address, and an
   // address with bits above 47 set is outside the physical address space.
+  //
+  // Fast path: an access wholly inside RAM with a zero high half goes straight to the RAM's
+  // DataView (one range test); everything else (devices, faults, RAM above 4 GiB) takes the slow
+  // path through PhysicalMemory. Stores test the code-page flags so decoded instructions of a
+  // page that is written are dropped (self-modifying code, loaders).
+
+  private readonly ramView: DataView;
+  private readonly ramBytes: Uint8Array;
+  private readonly ramBase: number;
+  private readonly ramSize: number;
+  private readonly codePages: Uint8Array;
 
   private pa(lo: number, hi: number, size: number, write: boolean): number {
     if (hi >>> 0 > 0xffff) this.stop({ kind: 'fault', pc: this.pc, message: `${write ? 'write to' : 'read from'} address 0x${hex64(lo, hi)} (${size} bytes): outside the 48-bit physical address space` });
     return hi * TWO32 + (lo >>> 0);
   }
 
-  ld8(lo: number, hi: number): number { return this.mem.read8(this.pa(lo, hi, 1, false), this); }
-  ld16(lo: number, hi: number): number { return this.mem.read16(this.pa(lo, hi, 2, false), this); }
+  /** RAM offset of [lo, lo+size) if it lies wholly in RAM below 4 GiB, else -1. */
+  private ramOffset(lo: number, hi: number, size: number): number {
+    const off = (lo >>> 0) - this.ramBase;
+    return hi === 0 && off >= 0 && off <= this.ramSize - size ? off : -1;
+  }
+
+  private storeHitCode(off: number, size: number): void {
+    const cp = this.codePages;
+    if (cp[off >>> 12]) this.mem.codeWritten(off);
+    const last = (off + size - 1) >>> 12;
+    if (last !== off >>> 12 && cp[last]) this.mem.codeWritten(last << 12);
+  }
+
+  ld8(lo: number, hi: number): number {
+    const off = this.ramOffset(lo, hi, 1);
+    return off >= 0 ? this.ramBytes[off] : this.mem.read8(this.pa(lo, hi, 1, false), this);
+  }
+  ld16(lo: number, hi: number): number {
+    const off = this.ramOffset(lo, hi, 2);
+    return off >= 0 ? this.ramView.getUint16(off, true) : this.mem.read16(this.pa(lo, hi, 2, false), this);
+  }
   /** 32-bit load, returned as int32 (callers zero- or sign-extend the high half). */
-  ld32(lo: number, hi: number): number { return this.mem.read32(this.pa(lo, hi, 4, false), this); }
+  ld32(lo: number, hi: number): number {
+    const off = this.ramOffset(lo, hi, 4);
+    return off >= 0 ? this.ramView.getInt32(off, true) : this.mem.read32(this.pa(lo, hi, 4, false), this);
+  }
   /** 64-bit load: low half returned, high half in `ldHi`. */
   ld64(lo: number, hi: number): number {
+    const off = this.ramOffset(lo, hi, 8);
+    if (off >= 0) {
+      this.ldHi = this.ramView.getInt32(off + 4, true);
+      return this.ramView.getInt32(off, true);
+    }
     const m = this.mem, pa = this.pa(lo, hi, 8, false);
     const l = m.read32(pa, this);
     this.ldHi = m.read32(pa + 4, this);
     return l;
   }
-  st8(lo: number, hi: number, v: number): void { this.mem.write8(this.pa(lo, hi, 1, true), v, this); }
-  st16(lo: number, hi: number, v: number): void { this.mem.write16(this.pa(lo, hi, 2, true), v, this); }
-  st32(lo: number, hi: number, v: number): void { this.mem.write32(this.pa(lo, hi, 4, true), v, this); }
+  st8(lo: number, hi: number, v: number): void {
+    const off = this.ramOffset(lo, hi, 1);
+    if (off < 0) return this.mem.write8(this.pa(lo, hi, 1, true), v, this);
+    this.ramBytes[off] = v;
+    if (this.codePages[off >>> 12]) this.mem.codeWritten(off);
+  }
+  st16(lo: number, hi: number, v: number): void {
+    const off = this.ramOffset(lo, hi, 2);
+    if (off < 0) return this.mem.write16(this.pa(lo, hi, 2, true), v, this);
+    this.ramView.setUint16(off, v, true);
+    this.storeHitCode(off, 2);
+  }
+  st32(lo: number, hi: number, v: number): void {
+    const off = this.ramOffset(lo, hi, 4);
+    if (off < 0) return this.mem.write32(this.pa(lo, hi, 4, true), v, this);
+    this.ramView.setInt32(off, v, true);
+    this.storeHitCode(off, 4);
+  }
   st64(lo: number, hi: number, vlo: number, vhi: number): void {
-    const pa = this.pa(lo, hi, 8, true);
-    this.mem.write32(pa, vlo, this);
-    this.mem.write32(pa + 4, vhi, this);
+    const off = this.ramOffset(lo, hi, 8);
+    if (off < 0) {
+      const pa = this.pa(lo, hi, 8, true);
+      this.mem.write32(pa, vlo, this);
+      this.mem.write32(pa + 4, vhi, this);
+      return;
+    }
+    this.ramView.setInt32(off, vlo, true);
+    this.ramView.setInt32(off + 4, vhi, true);
+    this.storeHitCode(off, 8);
   }
   /** Physical address of a virtual one for a data access (exclusives, debugger). */
   translateData(lo: number, hi: number, size: number, write: boolean): number { return this.pa(lo, hi, size, write); }

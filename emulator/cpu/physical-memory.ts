@@ -17,9 +17,11 @@ const PAGE_SHIFT = 12;
 
 export class PhysicalMemory {
   readonly ram: Uint8Array;
-  private readonly view: DataView;
+  /** RAM as a DataView (little-endian accesses); the CPU's fast path reads it directly. */
+  readonly view: DataView;
   private readonly ramEnd: number;
-  private readonly codePages: Uint8Array;
+  /** One flag per 4 KiB RAM page: 1 if some CPU holds decoded instructions from it. */
+  readonly codePages: Uint8Array;
   private readonly mmio: Mapping[] = [];
   private codeWriteListeners: ((pa: number) => void)[] = [];
 
@@ -44,7 +46,8 @@ export class PhysicalMemory {
   // ---- self-modifying code support: pages holding decoded instructions are flagged
   onCodeWrite(listener: (pa: number) => void): void { this.codeWriteListeners.push(listener); }
   markCode(pa: number): void { this.codePages[(pa - this.ramBase) >>> PAGE_SHIFT] = 1; }
-  private codeWritten(off: number): void {
+  /** A store at RAM offset `off` hit a flagged page: tell the CPUs to drop their decoded copy. */
+  codeWritten(off: number): void {
     this.codePages[off >>> PAGE_SHIFT] = 0;
     const pa = this.ramBase + off;
     for (const l of this.codeWriteListeners) l(pa);

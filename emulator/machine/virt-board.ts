@@ -37,7 +37,13 @@ export class VirtBoard implements CpuEnvironment {
 
   /** Loads an ELF kernel as QEMU's -kernel does for a non-Linux ELF: segments at p_paddr, PC = e_entry. */
   loadKernelFile(path: string): void {
-    this.loadElf(readFileSync(path), path);
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(path);
+    } catch (e) {
+      throw new Error(`-kernel ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    }
+    this.loadElf(bytes, path);
   }
 
   loadElf(bytes: Uint8Array, name: string): void {

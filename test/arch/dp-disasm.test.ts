@@ -22,7 +22,7 @@ function fields(pattern: string): { fixedMask: number; fixedVal: number; fields:
   for (let i = 0; i < 32; i++) {
     const ch = p[i], bit = 31 - i;
     if (ch === '0' || ch === '1') { fixedMask |= 1 << bit; if (ch === '1') fixedVal |= 1 << bit; continue; }
-    if (i > 0 && p[i - 1] === ch) out[out.length - 1].lo = bit, out[out.length - 1].len++;
+    if (i > 0 && p[i - 1] === ch) { out[out.length - 1].lo = bit; out[out.length - 1].len++; }
     else out.push({ lo: bit, len: 1 });
   }
   return { fixedMask: fixedMask >>> 0, fixedVal: fixedVal >>> 0, fields: out };

@@ -239,3 +239,23 @@ export function atomicCases(rand: () => number): Case[] {
   }
   return cases;
 }
+
+/**
+ * CONSTRAINED UNPREDICTABLE register overlaps (excluded from fuzzing), where hvlab deliberately
+ * makes QEMU's choice: loads write back the base after the load, stores store the original value,
+ * GPR LDP with Rt == Rt2 keeps the first value, FP LDP and LDXP keep the second.
+ */
+export function unpredictableCases(rand: () => number): Case[] {
+  const w = (v: number): string => `.inst 0x${(v >>> 0).toString(16)}`;
+  const st = { scratch: edgeScratch(rand) };
+  const clear = ['add x26, x28, #248', 'stxr w27, xzr, [x26]'];
+  return [
+    { state: st, body: [w(0xa9400380), w(0x69400000 | (2 << 15) | (1 << 10) | (28 << 5) | 1), w(0x29400000 | (3 << 15) | (2 << 10) | (28 << 5) | 2), w(0x6d400000 | (28 << 5))] },
+    { state: st, body: ['add x9, x28, #16', w(0xf8400400 | (8 << 12) | (9 << 5) | 9), 'add x10, x28, #32', w(0xf8400c00 | (8 << 12) | (10 << 5) | 10)] },
+    { state: st, body: ['add x9, x28, #16', w(0xf8000c00 | (8 << 12) | (9 << 5) | 9), 'add x10, x28, #64', w(0xb8000400 | (4 << 12) | (10 << 5) | 10)] },
+    { state: st, body: ['add x9, x28, #16', w(0xa8c00000 | (2 << 15) | (10 << 10) | (9 << 5) | 9), 'add x11, x28, #64', w(0xa9800000 | (2 << 15) | (12 << 10) | (11 << 5) | 11), 'add x12, x28, #96', w(0xa9800000 | (2 << 15) | (13 << 10) | (12 << 5) | 12)] },
+    { state: st, body: [w(0xc87f0380), ...clear] },
+    { state: st, body: ['ldxr x0, [x28]', w(0xc8007c00 | (9 << 16) | (28 << 5) | 9), ...clear] },
+    { state: st, body: ['add x9, x28, #8', 'ldxr x0, [x9]', w(0xc8007c00 | (9 << 16) | (9 << 5) | 1), ...clear] },
+  ];
+}

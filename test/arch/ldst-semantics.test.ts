@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import { Cpu, type CpuEnvironment } from '../../emulator/cpu/cpu';
 import { PhysicalMemory } from '../../emulator/cpu/physical-memory';
 import { describeMismatches, diffSnippets } from '../tools/harness/diff';
-import { atomicCases, exclusiveCases, fpSingleCases, gpSingleCases, pairCases, rng, structCases, type Case } from './ldst-cases';
+import { atomicCases, exclusiveCases, fpSingleCases, gpSingleCases, pairCases, rng, structCases, unpredictableCases, type Case } from './ldst-cases';
 
 function check(cases: Case[], tag: string): void {
   const r = diffSnippets(cases, tag);
@@ -24,6 +24,7 @@ describe('load/store semantics vs QEMU', function () {
   it('LD1-LD4/ST1-ST4 multiple and single structures, LD1R-LD4R', () => check(structCases(rng(404)), 'ldst-struct'));
   it('exclusives (success and failure paths), LDAR/STLR', () => check(exclusiveCases(rng(505)), 'ldst-excl'));
   it('LSE atomics, CAS and CASP with edge values', () => check(atomicCases(rng(606)), 'ldst-atomic'));
+  it('CONSTRAINED UNPREDICTABLE overlaps take the same choice as QEMU', () => check(unpredictableCases(rng(707)), 'ldst-unpred'));
 });
 
 describe('load/store reserved encodings', () => {

@@ -6,7 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { a64Decoder } from '../../emulator/arch/decoder';
 import { normalise, objdumpWords } from '../tools/objdump';
-import { rng } from './dp-disasm.test';
+import { rng } from './system-util';
 
 function compare(words: number[], label: string): { compared: number; bad: string[] } {
   const dec = a64Decoder();

@@ -92,6 +92,32 @@ function addExample(g: MismatchGroup, e: MismatchExample, max: number): void {
   if (g.examples.length < max) g.examples.push({ ...e, reserveFill: true });
 }
 
+// Words repeat a lot in real code (busybox: ~357k instructions, far fewer distinct words), so a
+// word's text is computed once, unless it depends on the address (branches, ADR/ADRP, literals):
+// a word is probed at its address and 64 KiB further on, and only equal texts are cached.
+interface CachedText { text: string; objdump?: string; same?: boolean }
+const PC_DEPENDENT: CachedText = { text: '' };
+const textCache = new Map<number, CachedText>();
+
+// Keys are int32 (`word | 0`): small integers for V8, where unsigned words above 2^31 are not.
+function cachedDisassemble(word: number, addr: bigint): string {
+  const c = textCache.get(word | 0);
+  if (c === PC_DEPENDENT) return disassemble(word, addr);
+  if (c) return c.text;
+  const text = disassemble(word, addr);
+  textCache.set(word | 0, text === disassemble(word, addr + 0x10000n) ? { text } : PC_DEPENDENT);
+  return text;
+}
+
+/** normalise(ours) === normalise(objdump), remembered per address-independent word. */
+function sameText(word: number, ours: string, objdump: string): boolean {
+  const c = textCache.get(word | 0);
+  if (c && c !== PC_DEPENDENT && c.objdump === objdump) return c.same as boolean;
+  const same = ours === objdump || normalise(ours) === normalise(objdump);
+  if (c && c !== PC_DEPENDENT) { c.objdump = objdump; c.same = same; }
+  return same;
+}
+
 // Words already counted as mismatching, per report (for distinct counts and distinct examples).
 const mismatchedWords = new WeakMap<DisasmReport, Set<number>>();
 
@@ -115,8 +141,8 @@ export function compareLines(lines: readonly ObjdumpLine[], report: DisasmReport
       continue;
     }
     stats.known++;
-    const ours = disassemble(l.word, l.addr);
-    if (normalise(ours) === normalise(l.text)) { stats.identical++; continue; }
+    const ours = cachedDisassemble(l.word, l.addr);
+    if (sameText(l.word, ours, l.text)) { stats.identical++; continue; }
     let g = report.mismatchesByEncoding.get(enc.name);
     if (!g) report.mismatchesByEncoding.set(enc.name, g = { name: enc.name, count: 0, distinct: 0, examples: [] });
     g.count++;

@@ -5,7 +5,7 @@ import type { EncodingSpec } from '../../encoding';
 import { rz, wz } from '../../../cpu/regs';
 import { ins, reg, target } from '../../disasm-util';
 import {
-  add64, adds32, adds64, BITMASK_OK, hexU, nzLogic32, nzLogic64, TMASK_HI, TMASK_LO, u64, undefText,
+  adds32, adds64, BITMASK_OK, hexU, nzLogic32, nzLogic64, TMASK_HI, TMASK_LO, u64, undefText,
   WMASK_HI, WMASK_LO,
 } from './common';
 

@@ -62,6 +62,8 @@ export const LDRQv: Acc = (cpu, t, lo, hi) => {
 };
 
 // ------------------------------------------------------------------ pairs
+// General-register LDP with Rt == Rt2 is CONSTRAINED UNPREDICTABLE (UNKNOWN value); like QEMU, the
+// first register's value wins (Rt2 is written first). FP/SIMD LDP: Rt2 wins, as in QEMU.
 
 /** (lo, hi) + k, k a small positive number. */
 function nextLo(lo: number, k: number): number { return ((lo >>> 0) + k) | 0; }
@@ -74,12 +76,12 @@ export const STPW: PairAcc = (cpu, t, t2, lo, hi) => {
 export const LDPW: PairAcc = (cpu, t, t2, lo, hi) => {
   const a = cpu.ld32(lo, hi), b = cpu.ld32(nextLo(lo, 4), nextHi(lo, hi, 4));
   const w = wz(t), w2 = wz(t2);
-  cpu.xlo[w] = a; cpu.xhi[w] = 0; cpu.xlo[w2] = b; cpu.xhi[w2] = 0;
+  cpu.xlo[w2] = b; cpu.xhi[w2] = 0; cpu.xlo[w] = a; cpu.xhi[w] = 0;
 };
 export const LDPSW: PairAcc = (cpu, t, t2, lo, hi) => {
   const a = cpu.ld32(lo, hi), b = cpu.ld32(nextLo(lo, 4), nextHi(lo, hi, 4));
   const w = wz(t), w2 = wz(t2);
-  cpu.xlo[w] = a; cpu.xhi[w] = a >> 31; cpu.xlo[w2] = b; cpu.xhi[w2] = b >> 31;
+  cpu.xlo[w2] = b; cpu.xhi[w2] = b >> 31; cpu.xlo[w] = a; cpu.xhi[w] = a >> 31;
 };
 export const STPX: PairAcc = (cpu, t, t2, lo, hi) => {
   const r = rz(t), r2 = rz(t2), x = cpu.xlo, xh = cpu.xhi;
@@ -90,7 +92,7 @@ export const LDPX: PairAcc = (cpu, t, t2, lo, hi) => {
   const a = cpu.ld64(lo, hi), ah = cpu.ldHi;
   const b = cpu.ld64(nextLo(lo, 8), nextHi(lo, hi, 8)), bh = cpu.ldHi;
   const w = wz(t), w2 = wz(t2);
-  cpu.xlo[w] = a; cpu.xhi[w] = ah; cpu.xlo[w2] = b; cpu.xhi[w2] = bh;
+  cpu.xlo[w2] = b; cpu.xhi[w2] = bh; cpu.xlo[w] = a; cpu.xhi[w] = ah;
 };
 export const STPS: PairAcc = (cpu, t, t2, lo, hi) => {
   cpu.st32(lo, hi, cpu.vwords[t << 2]);
