@@ -316,6 +316,8 @@ export class Cpu {
   private decodeSlot(page: DecodedPage, idx: number): Exec {
     const word = this.mem.read32(page.pa + idx * 4, this);
     page.words[idx] = word;
+    // Re-arm the write watch: the first store into the page disarmed it when it cleared the slots.
+    this.mem.markCode(page.pa);
     const enc = this.decoder.decode(word);
     const h: Exec = enc ? enc.exec : undefinedHandler;
     page.handlers[idx] = h;

@@ -50,6 +50,7 @@ describe('data processing: edge-case semantics vs QEMU', function () {
         body.push(`add x6, x6, x0`, `eor x7, x7, x3, ror #1`, `add x8, x8, x4`, `eor x9, x9, x5`);
         body.push(`add x10, x1, x2, ${op === 'ror' ? 'lsl' : op} #${s}`, `eor x11, x11, x10`);
         body.push(`orn x12, x1, x2, ${op} #${s}`, `eor x13, x13, x12`);
+        if (s < 32) body.push(`eon w14, w1, w2, ${op} #${s}`, `eor x15, x15, x14`, `bics w16, w1, w2, ${op} #${s}`, `mrs x17, nzcv`, `eor x18, x18, x16`, `eor x19, x19, x17, ror #3`);
       }
       for (const v of [0x8000000000000001n, 0xffffffff00000000n])
         cases.push({ body, state: { x: [0n, v, BigInt(s) | (BigInt(s) << 8n) | 0xffffff00000000n] } });
@@ -63,7 +64,7 @@ describe('data processing: edge-case semantics vs QEMU', function () {
   it('multiply and divide at the edges', () => {
     const cases: Case[] = [];
     const vals = [0n, 1n, 2n, 3n, 0x7fffffffn, 0x80000000n, 0xffffffffn, 0x100000000n, 0x7fffffffffffffffn, 0x8000000000000000n,
-      0xffffffffffffffffn, 0x123456789abcdef0n, 0x00000000fffffffen];
+      0xffffffffffffffffn, 0x123456789abcdef0n, 0x00000000fffffffen, 0xffffffff80000000n];
     for (const a of vals) for (const b of vals) {
       cases.push({
         body: ['mul x0, x1, x2', 'madd x3, x1, x2, x4', 'msub x5, x1, x2, x4', 'smulh x6, x1, x2', 'umulh x7, x1, x2',

@@ -117,4 +117,46 @@ describe('data processing: semantics vs QEMU', function () {
       assert.equal((stop as { kind: string }).kind, 'undefined', `${w.toString(16)} (${e.name})`);
     });
   });
+
+  it('64-bit multiply and divide handlers equal BigInt arithmetic on random operands', () => {
+    // A bare register file is enough for these handlers (they touch only xlo/xhi).
+    const cpu = { xlo: new Int32Array(34), xhi: new Int32Array(34) };
+    const byName = new Map(DATA_PROCESSING.map((e) => [e.name, e]));
+    const M = (1n << 64n) - 1n;
+    const r = rng(0x6d756c);
+    const set = (k: number, v: bigint): void => { cpu.xlo[k] = Number(v & 0xffffffffn) | 0; cpu.xhi[k] = Number((v >> 32n) & 0xffffffffn) | 0; };
+    const get = (k: number): bigint => (BigInt(cpu.xhi[k] >>> 0) << 32n) | BigInt(cpu.xlo[k] >>> 0);
+    const s64 = (v: bigint): bigint => BigInt.asIntN(64, v);
+    const s32 = (v: bigint): bigint => BigInt.asIntN(32, v & 0xffffffffn);
+    const rand = (): bigint => {
+      const c = r() % 4;
+      if (c === 0) return EDGE[r() % EDGE.length];
+      if (c === 1) return BigInt(r()); // 32-bit only
+      if (c === 2) return BigInt.asUintN(64, BigInt(r() | 0)); // sign-extended 32-bit
+      return (BigInt(r()) << 32n) | BigInt(r());
+    };
+    const w = (name: string): number => (Number(BigInt('0b' + byName.get(name)!.pattern.replace(/[^01]/g, '0'))) | (2 << 16) | (3 << 10) | (1 << 5) | 4) | 0;
+    const checks: [string, (a: bigint, b: bigint, c: bigint) => bigint][] = [
+      ['MADD_64A_dp_3src', (a, b, c) => (c + a * b) & M],
+      ['MSUB_64A_dp_3src', (a, b, c) => (c - a * b) & M],
+      ['SMADDL_64WA_dp_3src', (a, b, c) => (c + s32(a) * s32(b)) & M],
+      ['UMSUBL_64WA_dp_3src', (a, b, c) => (c - (a & 0xffffffffn) * (b & 0xffffffffn)) & M],
+      ['SMULH_64_dp_3src', (a, b) => ((s64(a) * s64(b)) >> 64n) & M],
+      ['UMULH_64_dp_3src', (a, b) => (a * b) >> 64n],
+      ['UDIV_64_dp_2src', (a, b) => (b === 0n ? 0n : a / b)],
+      ['SDIV_64_dp_2src', (a, b) => (b === 0n ? 0n : (s64(a) / s64(b)) & M)],
+      ['MADD_32A_dp_3src', (a, b, c) => (c + a * b) & 0xffffffffn],
+      ['UDIV_32_dp_2src', (a, b) => ((b & 0xffffffffn) === 0n ? 0n : (a & 0xffffffffn) / (b & 0xffffffffn))],
+      ['SDIV_32_dp_2src', (a, b) => (s32(b) === 0n ? 0n : (s32(a) / s32(b)) & 0xffffffffn)],
+    ];
+    for (const [name, f] of checks) {
+      const e = byName.get(name)!, insn = w(name);
+      for (let k = 0; k < 3000; k++) {
+        const a = rand(), b = rand(), c = rand();
+        set(1, a); set(2, b); set(3, c);
+        e.exec(cpu as never, insn);
+        assert.equal(get(4), f(a, b, c), `${name}(0x${a.toString(16)}, 0x${b.toString(16)}, 0x${c.toString(16)})`);
+      }
+    }
+  });
 });

@@ -67,3 +67,17 @@ describe('CPU run loop', () => {
     if (stop?.kind === 'fault') assert.match(stop.message, /instruction fetch from 0x0000000000001000: no RAM there/);
   });
 });
+
+describe('self-modifying code, repeatedly', () => {
+  it('notices every rewrite of the same page, not only the first', () => {
+    const { b } = board(words(0x14000000)); // b .
+    const cpu = b.cpus[0];
+    for (const [word, expectPc] of [[0x14000001, 0x40200004n], [0x14000002, 0x40200008n], [0x14000003, 0x4020000cn]] as const) {
+      cpu.pc = 0x40200000n;
+      b.mem.write32(0x40200000, word);
+      b.mem.write32(0x40200004, 0x14000000); b.mem.write32(0x40200008, 0x14000000); b.mem.write32(0x4020000c, 0x14000000);
+      b.run(5);
+      assert.equal(cpu.pc, expectPc);
+    }
+  });
+});

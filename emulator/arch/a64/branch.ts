@@ -3,7 +3,7 @@
 import type { Cpu } from '../../cpu/cpu';
 import type { EncodingSpec } from '../encoding';
 import { rz } from '../../cpu/regs';
-import { COND, ins, reg, sext, target, xr } from '../disasm-util';
+import { ins, reg, sext, target, xr } from '../disasm-util';
 
 /** ConditionHolds (Arm ARM J1, shared/functions/system/ConditionHolds). */
 export function conditionHolds(cpu: Cpu, cond: number): boolean {
@@ -28,6 +28,10 @@ function link(cpu: Cpu): void {
   cpu.xhi[30] = lo === 4294967296 ? (cpu.pcHi + 1) | 0 : cpu.pcHi;
 }
 
+// objdump spells carry conditions cs/cc for B.cond and lists the SVE-style aliases in a comment.
+const B_COND = ['eq', 'ne', 'cs', 'cc', 'mi', 'pl', 'vs', 'vc', 'hi', 'ls', 'ge', 'lt', 'gt', 'le', 'al', 'nv'];
+const B_COND_ALIASES = ['b.none', 'b.any', 'b.hs, b.nlast', 'b.lo, b.ul, b.last', 'b.first', 'b.nfrst', '', '', 'b.pmore', 'b.plast', 'b.tcont', 'b.tstop', '', '', '', ''];
+
 const imm26 = (i: number): number => sext(i & 0x3ffffff, 26) * 4;
 const imm19 = (i: number): number => sext((i >>> 5) & 0x7ffff, 19) * 4;
 const imm14 = (i: number): number => sext((i >>> 5) & 0x3fff, 14) * 4;
@@ -46,7 +50,11 @@ export const BRANCH: EncodingSpec[] = [
   {
     name: 'B_cond', cls: 'branch', branch: true, pattern: '01010100iiiiiiiiiiiiiiiiiii0cccc',
     exec: (cpu, i) => { if (conditionHolds(cpu, i & 15)) cpu.branchRelative(imm19(i)); },
-    disasm: (i, lo, hi) => ins(`b.${COND[i & 15]}`, target(lo, hi, imm19(i))),
+    disasm: (i, lo, hi) => {
+      const text = ins(`b.${B_COND[i & 15]}`, target(lo, hi, imm19(i)));
+      const aliases = B_COND_ALIASES[i & 15];
+      return aliases ? `${text}\t// ${aliases}` : text;
+    },
   },
   {
     name: 'CBZ', cls: 'branch', branch: true, pattern: 'z0110100iiiiiiiiiiiiiiiiiiittttt',

@@ -174,11 +174,11 @@ const GENERAL_TO_FP: EncodingSpec[] = [
   ...[0, 1].flatMap((sf): EncodingSpec[] => [
     {
       name: `FMOV_${sf ? 64 : 32}H_float2int`, cls: 'simd-move', pattern: `${sf}001111011100110000000nnnnnddddd`,
-      exec: FP16, disasm: (i) => ins('fmov', reg(rd(i), sf === 1), `h${rn(i)}`),
+      exec: FP16, fuzzOk: () => false, disasm: (i) => ins('fmov', reg(rd(i), sf === 1), `h${rn(i)}`),
     },
     {
       name: `FMOV_H${sf ? 64 : 32}_float2int`, cls: 'simd-move', pattern: `${sf}001111011100111000000nnnnnddddd`,
-      exec: FP16, disasm: (i) => ins('fmov', `h${rd(i)}`, reg(rn(i), sf === 1)),
+      exec: FP16, fuzzOk: () => false, disasm: (i) => ins('fmov', `h${rd(i)}`, reg(rn(i), sf === 1)),
     },
   ]),
 ];
@@ -196,7 +196,7 @@ const FP_REG_IMM: EncodingSpec[] = [
   },
   {
     name: 'FMOV_H_floatdp1', cls: 'simd-move', pattern: '0001111011100000010000nnnnnddddd',
-    exec: FP16, disasm: (i) => ins('fmov', `h${rd(i)}`, `h${rn(i)}`),
+    exec: FP16, fuzzOk: () => false, disasm: (i) => ins('fmov', `h${rd(i)}`, `h${rn(i)}`),
   },
   {
     name: 'FMOV_S_floatimm', cls: 'simd-move', pattern: '00011110001iiiiiiii10000000ddddd',
@@ -210,7 +210,7 @@ const FP_REG_IMM: EncodingSpec[] = [
   },
   {
     name: 'FMOV_H_floatimm', cls: 'simd-move', pattern: '00011110111iiiiiiii10000000ddddd',
-    exec: FP16, disasm: (i) => ins('fmov', `h${rd(i)}`, fpImmText((i >>> 13) & 0xff)),
+    exec: FP16, fuzzOk: () => false, disasm: (i) => ins('fmov', `h${rd(i)}`, fpImmText((i >>> 13) & 0xff)),
   },
 ];
 
@@ -290,7 +290,7 @@ const MODIMM: EncodingSpec[] = [
   },
   {
     name: 'FMOV_asimdimm_H_h', cls: 'simd-move', pattern: '0Q00111100000abc111111defghddddd',
-    exec: FP16, disasm: (i) => disasmFmovVec(i, qbit(i) ? '8h' : '4h'),
+    exec: FP16, fuzzOk: () => false, disasm: (i) => disasmFmovVec(i, qbit(i) ? '8h' : '4h'),
   },
 ];
 

@@ -69,8 +69,9 @@ export function pickFlavor(rng: Rng): Flavor {
  */
 export function randomState(rng: Rng, opts: { scratchBase: boolean }): SnippetState & { flavor: Flavor } {
   const flavor = pickFlavor(rng);
-  const x: bigint[] = [];
+  const x: (bigint | undefined)[] = [];
   for (let i = 0; i <= 30; i++) x.push(randomX(rng, flavor));
+  if (opts.scratchBase) x[28] = undefined; // the harness points X28 at the scratch buffer
   const v: bigint[] = [];
   for (let i = 0; i < 32; i++) v.push(randomV(rng, flavor));
   const scratch = new Uint8Array(SCRATCH_BYTES);
@@ -78,10 +79,8 @@ export function randomState(rng: Rng, opts: { scratchBase: boolean }): SnippetSt
     const q = rng.chance(0.25) ? randomX(rng, 'boundary') : rng.u64();
     for (let b = 0; b < 8; b++) scratch[i + b] = Number((q >> BigInt(8 * b)) & 0xffn);
   }
-  const st: SnippetState & { flavor: Flavor; x: (bigint | undefined)[] } = {
-    flavor, x, v, scratch, nzcv: rng.int(16),
+  return {
+    flavor, x: x as bigint[], v, scratch, nzcv: rng.int(16),
     sp: rng.chance(0.5) ? (0x40100000n + BigInt(rng.int(4096) * 16)) : randomX(rng, flavor),
   };
-  if (opts.scratchBase) st.x[28] = undefined;
-  return st;
 }

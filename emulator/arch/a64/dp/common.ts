@@ -90,7 +90,7 @@ export const BITMASK_OK = new Uint8Array(8192);
 
 /** objdump's text for a word it cannot decode. */
 export function undefText(insn: number): string {
-  return `.inst\t0x${(insn >>> 0).toString(16).padStart(8, '0')}\t; undefined`;
+  return `.inst\t0x${(insn >>> 0).toString(16).padStart(8, '0')} ; undefined`;
 }
 
 /** A 64-bit value from halves, as an unsigned BigInt (disassembly only). */

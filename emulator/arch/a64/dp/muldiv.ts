@@ -15,12 +15,13 @@ const TWO32 = 4294967296;
 let PLO = 0, PHI = 0;
 /** (PLO, PHI) := low 64 bits of (alo:ahi) * (blo:bhi). */
 function mul64(alo: number, ahi: number, blo: number, bhi: number): void {
+  // Low word: Math.imul. High word: the high half of the unsigned 32x32 product, from 16-bit limbs
+  // (every partial product < 2^32, so all of this is exact), plus the two cross products.
   const a0 = alo & 0xffff, a1 = alo >>> 16, b0 = blo & 0xffff, b1 = blo >>> 16;
-  const mid = a0 * b1 + a1 * b0;                       // < 2^33
-  const lo = a0 * b0 + (mid % 65536) * 65536;          // < 2^33
-  const carry = lo >= TWO32 ? 1 : 0;
-  PLO = lo | 0;
-  PHI = (a1 * b1 + Math.floor(mid / 65536) + carry + Math.imul(alo, bhi) + Math.imul(ahi, blo)) | 0;
+  const p01 = a0 * b1, p10 = a1 * b0;
+  const mid = ((a0 * b0) >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
+  PLO = Math.imul(alo, blo);
+  PHI = (a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16) + Math.imul(alo, bhi) + Math.imul(ahi, blo)) | 0;
 }
 
 /** Rd(slot) := A +/- product (64-bit). */

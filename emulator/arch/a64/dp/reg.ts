@@ -112,44 +112,49 @@ function ls32(cpu: Cpu, i: number): number {
   return sreg32(cpu, i);
 }
 
-type Op32 = (a: number, b: number) => number;
-function logical32(name: string, pattern: string, flags: boolean, op: Op32): EncodingSpec {
-  const exec: Exec = flags
-    ? (cpu, i) => { const b = ls32(cpu, i); const r = op(cpu.xlo[rz((i >>> 5) & 31)], b); const d = wz(i & 31); nzLogic32(cpu, r); cpu.xlo[d] = r; cpu.xhi[d] = 0; }
-    : (cpu, i) => { const b = ls32(cpu, i); const d = wz(i & 31); cpu.xlo[d] = op(cpu.xlo[rz((i >>> 5) & 31)], b); cpu.xhi[d] = 0; };
-  return { name, pattern, cls: 'dp-reg', exec, disasm: logShiftText, fuzzOk: ls32FuzzOk };
-}
-function logical64(name: string, pattern: string, flags: boolean, op: Op32): EncodingSpec {
-  const exec: Exec = flags
-    ? (cpu, i) => {
-      sreg64(cpu, i); const n = rz((i >>> 5) & 31), d = wz(i & 31);
-      const lo = op(cpu.xlo[n], OLO), hi = op(cpu.xhi[n], OHI);
-      nzLogic64(cpu, lo, hi); cpu.xlo[d] = lo; cpu.xhi[d] = hi;
-    }
-    : (cpu, i) => {
-      sreg64(cpu, i); const n = rz((i >>> 5) & 31), d = wz(i & 31);
-      cpu.xlo[d] = op(cpu.xlo[n], OLO); cpu.xhi[d] = op(cpu.xhi[n], OHI);
-    };
-  return { name, pattern, cls: 'dp-reg', exec, disasm: logShiftText };
-}
-// Each op is its own function object, so every handler's call site stays monomorphic.
+// The handlers are written out one per encoding (not built from a shared closure over an `op`
+// function), so that no call site inside a hot handler is polymorphic.
+const L32 = (name: string, pattern: string, exec: Exec): EncodingSpec => ({ name, pattern, cls: 'dp-reg', exec, disasm: logShiftText, fuzzOk: ls32FuzzOk });
+const L64 = (name: string, pattern: string, exec: Exec): EncodingSpec => ({ name, pattern, cls: 'dp-reg', exec, disasm: logShiftText });
+const rn32 = (cpu: Cpu, i: number): number => cpu.xlo[rz((i >>> 5) & 31)];
+function setW(cpu: Cpu, i: number, v: number): void { const d = wz(i & 31); cpu.xlo[d] = v; cpu.xhi[d] = 0; }
+function setWS(cpu: Cpu, i: number, v: number): void { nzLogic32(cpu, v); setW(cpu, i, v); }
+function setX(cpu: Cpu, i: number, lo: number, hi: number): void { const d = wz(i & 31); cpu.xlo[d] = lo; cpu.xhi[d] = hi; }
+function setXS(cpu: Cpu, i: number, lo: number, hi: number): void { nzLogic64(cpu, lo, hi); setX(cpu, i, lo, hi); }
+
 const LOGICAL_SHIFTED: EncodingSpec[] = [
-  logical32('AND_32_log_shift', '00001010ss0mmmmmiiiiiinnnnnddddd', false, (a, b) => a & b),
-  logical32('BIC_32_log_shift', '00001010ss1mmmmmiiiiiinnnnnddddd', false, (a, b) => a & ~b),
-  logical32('ORR_32_log_shift', '00101010ss0mmmmmiiiiiinnnnnddddd', false, (a, b) => a | b),
-  logical32('ORN_32_log_shift', '00101010ss1mmmmmiiiiiinnnnnddddd', false, (a, b) => a | ~b),
-  logical32('EOR_32_log_shift', '01001010ss0mmmmmiiiiiinnnnnddddd', false, (a, b) => a ^ b),
-  logical32('EON_32_log_shift', '01001010ss1mmmmmiiiiiinnnnnddddd', false, (a, b) => a ^ ~b),
-  logical32('ANDS_32_log_shift', '01101010ss0mmmmmiiiiiinnnnnddddd', true, (a, b) => a & b),
-  logical32('BICS_32_log_shift', '01101010ss1mmmmmiiiiiinnnnnddddd', true, (a, b) => a & ~b),
-  logical64('AND_64_log_shift', '10001010ss0mmmmmiiiiiinnnnnddddd', false, (a, b) => a & b),
-  logical64('BIC_64_log_shift', '10001010ss1mmmmmiiiiiinnnnnddddd', false, (a, b) => a & ~b),
-  logical64('ORR_64_log_shift', '10101010ss0mmmmmiiiiiinnnnnddddd', false, (a, b) => a | b),
-  logical64('ORN_64_log_shift', '10101010ss1mmmmmiiiiiinnnnnddddd', false, (a, b) => a | ~b),
-  logical64('EOR_64_log_shift', '11001010ss0mmmmmiiiiiinnnnnddddd', false, (a, b) => a ^ b),
-  logical64('EON_64_log_shift', '11001010ss1mmmmmiiiiiinnnnnddddd', false, (a, b) => a ^ ~b),
-  logical64('ANDS_64_log_shift', '11101010ss0mmmmmiiiiiinnnnnddddd', true, (a, b) => a & b),
-  logical64('BICS_64_log_shift', '11101010ss1mmmmmiiiiiinnnnnddddd', true, (a, b) => a & ~b),
+  L32('AND_32_log_shift', '00001010ss0mmmmmiiiiiinnnnnddddd', (cpu, i) => { const b = ls32(cpu, i); setW(cpu, i, rn32(cpu, i) & b); }),
+  L32('BIC_32_log_shift', '00001010ss1mmmmmiiiiiinnnnnddddd', (cpu, i) => { const b = ls32(cpu, i); setW(cpu, i, rn32(cpu, i) & ~b); }),
+  L32('ORR_32_log_shift', '00101010ss0mmmmmiiiiiinnnnnddddd', (cpu, i) => { const b = ls32(cpu, i); setW(cpu, i, rn32(cpu, i) | b); }),
+  L32('ORN_32_log_shift', '00101010ss1mmmmmiiiiiinnnnnddddd', (cpu, i) => { const b = ls32(cpu, i); setW(cpu, i, rn32(cpu, i) | ~b); }),
+  L32('EOR_32_log_shift', '01001010ss0mmmmmiiiiiinnnnnddddd', (cpu, i) => { const b = ls32(cpu, i); setW(cpu, i, rn32(cpu, i) ^ b); }),
+  L32('EON_32_log_shift', '01001010ss1mmmmmiiiiiinnnnnddddd', (cpu, i) => { const b = ls32(cpu, i); setW(cpu, i, rn32(cpu, i) ^ ~b); }),
+  L32('ANDS_32_log_shift', '01101010ss0mmmmmiiiiiinnnnnddddd', (cpu, i) => { const b = ls32(cpu, i); setWS(cpu, i, rn32(cpu, i) & b); }),
+  L32('BICS_32_log_shift', '01101010ss1mmmmmiiiiiinnnnnddddd', (cpu, i) => { const b = ls32(cpu, i); setWS(cpu, i, rn32(cpu, i) & ~b); }),
+  L64('AND_64_log_shift', '10001010ss0mmmmmiiiiiinnnnnddddd', (cpu, i) => {
+    sreg64(cpu, i); const n = rz((i >>> 5) & 31); setX(cpu, i, cpu.xlo[n] & OLO, cpu.xhi[n] & OHI);
+  }),
+  L64('BIC_64_log_shift', '10001010ss1mmmmmiiiiiinnnnnddddd', (cpu, i) => {
+    sreg64(cpu, i); const n = rz((i >>> 5) & 31); setX(cpu, i, cpu.xlo[n] & ~OLO, cpu.xhi[n] & ~OHI);
+  }),
+  L64('ORR_64_log_shift', '10101010ss0mmmmmiiiiiinnnnnddddd', (cpu, i) => {
+    sreg64(cpu, i); const n = rz((i >>> 5) & 31); setX(cpu, i, cpu.xlo[n] | OLO, cpu.xhi[n] | OHI);
+  }),
+  L64('ORN_64_log_shift', '10101010ss1mmmmmiiiiiinnnnnddddd', (cpu, i) => {
+    sreg64(cpu, i); const n = rz((i >>> 5) & 31); setX(cpu, i, cpu.xlo[n] | ~OLO, cpu.xhi[n] | ~OHI);
+  }),
+  L64('EOR_64_log_shift', '11001010ss0mmmmmiiiiiinnnnnddddd', (cpu, i) => {
+    sreg64(cpu, i); const n = rz((i >>> 5) & 31); setX(cpu, i, cpu.xlo[n] ^ OLO, cpu.xhi[n] ^ OHI);
+  }),
+  L64('EON_64_log_shift', '11001010ss1mmmmmiiiiiinnnnnddddd', (cpu, i) => {
+    sreg64(cpu, i); const n = rz((i >>> 5) & 31); setX(cpu, i, cpu.xlo[n] ^ ~OLO, cpu.xhi[n] ^ ~OHI);
+  }),
+  L64('ANDS_64_log_shift', '11101010ss0mmmmmiiiiiinnnnnddddd', (cpu, i) => {
+    sreg64(cpu, i); const n = rz((i >>> 5) & 31); setXS(cpu, i, cpu.xlo[n] & OLO, cpu.xhi[n] & OHI);
+  }),
+  L64('BICS_64_log_shift', '11101010ss1mmmmmiiiiiinnnnnddddd', (cpu, i) => {
+    sreg64(cpu, i); const n = rz((i >>> 5) & 31); setXS(cpu, i, cpu.xlo[n] & ~OLO, cpu.xhi[n] & ~OHI);
+  }),
 ];
 
 // ---- Add/subtract (shifted register) ---------------------------------------------------------

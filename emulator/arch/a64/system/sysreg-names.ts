@@ -3,7 +3,6 @@
 // disassembling every MRS and MSR (register) encoding with objdump (see
 // test/arch/system-disasm.test.ts, which re-checks the whole space); encodings not listed print
 // as s<op0>_<op1>_c<CRn>_c<CRm>_<op2>. Names are facts about the architecture, not code.
-/* eslint-disable max-lines */
 export const SYSREG_NAME_LINES: readonly string[] = [
   '2 0 0 0 2 osdtrrx_el1',
   '2 0 0 0 4 dbgbvr0_el1',
