@@ -5,7 +5,7 @@
 // page, a handler sets `jumped`, or the budget is spent. Handlers never allocate.
 import { a64Decoder, type Decoder } from '../arch/decoder';
 import type { Exec } from '../arch/encoding';
-import { SLOTS, SP, TWO32 } from './regs';
+import { SLOTS, TWO32 } from './regs';
 import type { PhysicalMemory } from './physical-memory';
 
 /** Why a run stopped (other than exhausting its instruction budget). */

@@ -138,7 +138,7 @@ export const EXCEPTION_GEN: EncodingSpec[] = [
   },
   {
     name: 'BRK', cls: 'system', branch: true, pattern: '11010100001iiiiiiiiiiiiiiii00000',
-    exec: (cpu, i) => cpu.stop({ kind: 'breakpoint', pc: cpu.pc }),
+    exec: (cpu) => cpu.stop({ kind: 'breakpoint', pc: cpu.pc }),
     disasm: (i) => ins('brk', hex16(i)),
   },
   {

@@ -39,15 +39,65 @@ const inst = (id: number, w: number): string[] => [`${wordLabel(id)}:`, `.inst 0
 /** Encodings never drawn: they leave the snippet (exception generation, waits, PSCI). */
 const NEVER = new Set(['SVC', 'HVC', 'SMC', 'BRK', 'HLT', 'WFET', 'WFIT', 'TSTART', 'TCOMMIT', 'TTEST', 'SYS_op0_0_unallocated', 'SYSL_op0_0_unallocated']);
 
-/** Random words for one encoding: variable bits random, accepted only if they decode back to it. */
-export function drawWord(decoder: Decoder, enc: Encoding, rng: Rng, tries = 64): number | undefined {
-  for (let t = 0; t < tries; t++) {
-    const w = ((enc.value | (rng.u32() & ~enc.mask)) >>> 0);
-    if (decoder.decode(w) !== enc) continue;
-    if (enc.fuzzOk && !enc.fuzzOk(w | 0)) continue;
-    return w;
+/** The pattern's variable fields (runs of one letter), as bit masks. */
+function fieldMasks(enc: Encoding): number[] {
+  const bits = enc.pattern.replace(/ /g, '');
+  const out: number[] = [];
+  let cur = 0, prev = '';
+  for (let i = 0; i < 32; i++) {
+    const ch = bits[i], bit = 1 << (31 - i);
+    if (ch === '0' || ch === '1') { if (cur) out.push(cur); cur = 0; prev = ''; continue; }
+    if (ch !== prev && cur) { out.push(cur); cur = 0; }
+    cur |= bit; prev = ch;
   }
-  return undefined;
+  if (cur) out.push(cur);
+  return out;
+}
+
+/** Variable bits, with each field now and then all-ones (XZR/SP, "should be one") or all-zeros. */
+function randomFill(enc: Encoding, fields: number[], rng: Rng): number {
+  let w = enc.value;
+  for (const f of fields) {
+    const r = rng.u32() / 4294967296;
+    w |= r < 0.1 ? f : r < 0.16 ? 0 : rng.u32() & f;
+  }
+  return w >>> 0;
+}
+
+const accepts = (decoder: Decoder, enc: Encoding, w: number): boolean => decoder.decode(w) === enc && (!enc.fuzzOk || enc.fuzzOk(w | 0));
+const fieldCache = new Map<Encoding, number[]>();
+/** Every accepted word of encodings whose random acceptance is too low to draw from (<= 2^21 words). */
+const enumerated = new Map<Encoding, Uint32Array>();
+
+/**
+ * A random word for one encoding: variable bits random, accepted only if it decodes back to this
+ * encoding and fuzzOk agrees. Encodings that accept few words (fuzzOk picks a handful of system
+ * registers, "should be one" fields of exclusives) are enumerated once and drawn from the list.
+ */
+export function drawWord(decoder: Decoder, enc: Encoding, rng: Rng, tries = 64): number | undefined {
+  const list = enumerated.get(enc);
+  if (list) return list.length ? list[rng.int(list.length)] : undefined;
+  let fields = fieldCache.get(enc);
+  if (!fields) fieldCache.set(enc, fields = fieldMasks(enc));
+  for (let t = 0; t < tries; t++) {
+    const w = randomFill(enc, fields, rng);
+    if (accepts(decoder, enc, w)) return w;
+  }
+  const free = (~enc.mask) >>> 0;
+  let nbits = 0;
+  for (let b = free; b; b &= b - 1) nbits++;
+  if (nbits > 21) return undefined;
+  // enumerate: walk all subsets of the free bits
+  const found: number[] = [];
+  let sub = 0;
+  do {
+    const w = (enc.value | sub) >>> 0;
+    if (accepts(decoder, enc, w)) found.push(w);
+    sub = ((sub - free) & free) >>> 0;
+  } while (sub !== 0);
+  const arr = Uint32Array.from(found);
+  enumerated.set(enc, arr);
+  return arr.length ? arr[rng.int(arr.length)] : undefined;
 }
 
 export interface ClassPlan { cls: InsnClass; encodings: Encoding[] }
@@ -125,7 +175,7 @@ function buildBranch(c: Candidate, rng: Rng, id: number, ctx: BuildContext): Bui
 
 const SYS_PLAIN = new Set(['nop', 'yield', 'sev', 'sevl', 'esb', 'csdb', 'isb', 'sb', 'ssbb', 'pssbb', 'dgh', 'cfinv', 'xaflag', 'axflag', 'clrex', 'dmb', 'dsb', 'bti', 'hint', 'psb', 'tsb']);
 /** System registers a fuzzed MRS/MSR may touch: plain storage or flags, the same on both. */
-const SYS_REGS = new Set(['nzcv', 'fpcr', 'fpsr', 'tpidr_el0', 'tpidrro_el0', 'tpidr_el1', 'daif', 'currentel']);
+const SYS_REGS = new Set(['nzcv', 'fpcr', 'fpsr', 'tpidr_el0', 'tpidrro_el0', 'tpidr_el1', 'daif', 'currentel', 'spsel', 'cpacr_el1', 'mpidr_el1', 'dczid_el0']);
 const SYS_MSR_IMM = new Set(['daifset', 'daifclr']);
 
 function buildSystem(c: Candidate, rng: Rng, id: number, ctx: BuildContext): Built {
@@ -141,7 +191,7 @@ function buildSystem(c: Candidate, rng: Rng, id: number, ctx: BuildContext): Bui
     const r = ops.split(', ')[0];
     if (SYS_MSR_IMM.has(r)) return ok;
     // follow a write with a read-back so registers outside the dump (FPCR, TPIDR*, DAIF) show
-    if (SYS_REGS.has(r) && r !== 'currentel') return r === 'nzcv' || r === 'fpsr' ? ok : { ...ok, body: [...ok.body, `mrs x${rng.int(31)}, ${r}`] };
+    if (SYS_REGS.has(r) && !/^(currentel|spsel|mpidr_el1|dczid_el0|cpacr_el1)$/.test(r)) return r === 'nzcv' || r === 'fpsr' ? ok : { ...ok, body: [...ok.body, `mrs x${rng.int(31)}, ${r}`] };
     return { skip: `msr ${r}` };
   }
   return { skip: `system ${m}` };

@@ -26,8 +26,9 @@ export function randomX(rng: Rng, flavor: Flavor): bigint {
     case 'random': return rng.u64();
     case 'mixed':
     default: {
-      switch (rng.int(6)) {
+      switch (rng.int(7)) {
         case 0: return rng.pick(BOUNDARY);
+        case 5: return BigInt(rng.u32()) << 32n; // low half zero: W-register views of X values
         case 1: return BigInt(rng.int(129));
         case 2: return BigInt(rng.u32()); // 32-bit, upper half zero
         case 3: return BigInt.asUintN(64, BigInt(rng.u32() | 0)); // sign-extended 32-bit
