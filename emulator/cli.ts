@@ -1,7 +1,7 @@
 // `hvlab` command line. `hvlab run …` takes QEMU's options; the guest's UART is the only thing on
 // stdout, and every diagnostic goes to stderr.
 import { parseRunArgs, UsageError, type RunOptions } from './cli-options';
-import { VirtBoard } from './machine/virt-board';
+import { boardFromOptions } from './machine/board-from-options';
 import type { StopReason } from './cpu/cpu';
 import { openTrace } from './debug/trace';
 import { runCheck } from './config/check-command';
@@ -41,8 +41,7 @@ export function runCommand(opts: RunOptions): number {
   const trace = opts.trace ? openTrace(opts.trace, { cpu: opts.cpu }) : undefined;
   try {
     for (;;) {
-      const board = new VirtBoard({ cpu: opts.cpu, smp: opts.smp, memory: opts.memory, kernel: opts.kernel, uartOut: sink.put });
-      board.loadKernelFile(opts.kernel!);
+      const board = boardFromOptions(opts, sink.put);
       if (trace) for (const cpu of board.cpus) cpu.beforeInsn = trace.hook;
       stop = board.run(opts.maxInsns === undefined ? Infinity : opts.maxInsns - retired);
       retired += board.cpus[0].retired;

@@ -7,6 +7,8 @@ import { a64Decoder, type Decoder } from '../arch/decoder';
 import type { Exec } from '../arch/encoding';
 import { SLOTS, TWO32 } from './regs';
 import type { PhysicalMemory } from './physical-memory';
+import { EC, ESR_IL, takeException, type ExceptionEvent, type ExceptionKind } from './exceptions';
+import { HCR, MDCR_TDE, SYS, SYS_SLOTS } from './system-state';
 
 /** Why a run stopped (other than exhausting its instruction budget). */
 export type StopReason =
@@ -19,11 +21,29 @@ export type StopReason =
 /** Thrown by a handler (through `cpu.stop`) to abandon the current instruction. */
 export const STOP = Symbol('hvlab.cpu.stop');
 
-/** What the board provides for the conduits the CPU cannot handle itself yet. */
+/** What the board provides to a CPU. */
 export interface CpuEnvironment {
-  /** HVC #imm / SMC #imm: returns true if handled (PSCI firmware), false for UNDEFINED. */
+  /**
+   * HVC #imm / SMC #imm on the board's firmware conduit: returns true if the board's firmware
+   * (PSCI, as QEMU provides it when no EL3/EL2 firmware is loaded) handled the call; false lets
+   * the architecture decide (exception to EL2/EL3, or UNDEFINED when that EL does not exist).
+   */
   hypervisorCall(cpu: Cpu, kind: 'hvc' | 'smc', imm16: number): boolean;
 }
+
+/** Which exception levels the PE implements and where it starts (QEMU virt: EL1, or EL2 with virtualization=on). */
+export interface CpuConfig {
+  hasEl2: boolean;
+  hasEl3: boolean;
+  startEl: number;
+}
+
+/**
+ * Called with every exception before it is taken (debugger "stop on trap", tests). Returning a
+ * StopReason ends the run with the PC still at the instruction; returning undefined lets the
+ * exception be taken.
+ */
+export type TrapHook = (cpu: Cpu, ev: ExceptionEvent) => StopReason | undefined;
 
 const PAGE_SHIFT = 12;
 const PAGE_SLOTS = 1 << (PAGE_SHIFT - 2);
@@ -41,12 +61,26 @@ export class Cpu {
   readonly xhi = new Int32Array(SLOTS);
   pcLo = 0;
   pcHi = 0;
-  /** NZCV flags, each 0 or 1. */
-  n = 0; z = 0; c = 0; v = 0;
+  /** NZCV flags, each 0 or 1. Reset is UNKNOWN; Z=1 as QEMU, so traces match from the first record. */
+  n = 0; z = 1; c = 0; v = 0;
   /** PSTATE.{D,A,I,F} in bits 9:6 as in SPSR/DAIF; reset masks all four (Arm ARM D1.2). */
   daif = 0x3c0;
-  /** PSTATE.SP: 1 = SP_ELx. The banked stack pointers arrive with the exception model (issue 3). */
+  /** PSTATE.EL, PSTATE.SP (1 = SP_ELx), PSTATE.PAN, PSTATE.IL, PSTATE.SS. Change EL/SP only through setPstate. */
+  el = 1;
   spsel = 1;
+  pan = 0;
+  il = 0;
+  ss = 0;
+  /** SP_EL0..SP_EL3 while not selected; the selected one lives in general-register slot 31. */
+  readonly spBankLo = new Int32Array(4);
+  readonly spBankHi = new Int32Array(4);
+  /** Plain system registers, indexed by encoding key (see system-state.ts). */
+  readonly sysLo = new Int32Array(SYS_SLOTS);
+  readonly sysHi = new Int32Array(SYS_SLOTS);
+  readonly config: CpuConfig;
+  trapHook: TrapHook | undefined;
+  /** The most recent exception taken, for diagnostics when a guest runs into nothing afterwards. */
+  lastException: ExceptionEvent | undefined;
   /** Set by a handler that wrote the PC; the run loop then does not advance it. */
   jumped = false;
 
@@ -80,7 +114,13 @@ export class Cpu {
   readonly decoder: Decoder;
   private readonly pages = new Map<number, DecodedPage>();
 
-  constructor(readonly mem: PhysicalMemory, readonly env: CpuEnvironment, readonly index = 0) {
+  constructor(readonly mem: PhysicalMemory, readonly env: CpuEnvironment, readonly index = 0,
+    config: Partial<CpuConfig> = {}) {
+    this.config = { hasEl2: config.hasEl2 ?? false, hasEl3: config.hasEl3 ?? false, startEl: config.startEl ?? 1 };
+    if (!this.implementsEl(this.config.startEl) || this.config.startEl === 0) throw new Error(`cannot start at EL${this.config.startEl}`);
+    this.el = this.config.startEl;
+    // SCTLR_ELx reset values as QEMU's Cortex-A53/A57/max models (RES1 bits set, MMU and caches off).
+    for (let e = 1; e <= 3; e++) this.sysLo[SYS.SCTLR[e]] = 0x00c50838;
     this.decoder = a64Decoder();
     this.ramView = mem.view;
     this.ramBytes = mem.ram;
@@ -124,13 +164,76 @@ export class Cpu {
   }
 
   /**
-   * An encoding that is unallocated, or allocated but not implemented. Until the exception model
-   * exists (issue 3) this is a clear stop naming the word and the PC; afterwards it becomes the
-   * architectural Undefined Instruction exception (Arm ARM D1.10, EC 0x00).
+   * An encoding that is unallocated, not implemented, or not allowed here: the Undefined
+   * Instruction exception (Arm ARM D1.10, EC 0x00, ISS 0), to EL1 from EL0 (EL2 when HCR_EL2.TGE)
+   * or to the current EL. A trap hook may stop the run instead, with kind 'undefined'.
    */
   undefinedInstruction(insn: number, reason = 'unallocated or unimplemented encoding'): never {
-    return this.stop({ kind: 'undefined', pc: this.pc, insn: insn >>> 0, reason });
+    const target = this.el === 0 ? (this.routesEl0ToEl2() ? 2 : 1) : this.el;
+    this.exception(target, 'sync', (EC.UNKNOWN << 26) | ESR_IL, this.pcLo, this.pcHi, undefined, reason, insn);
+    throw STOP;
   }
+
+  /** True when HCR_EL2.TGE sends EL0's exceptions to EL2 (EL2 implemented and enabled). */
+  routesEl0ToEl2(): boolean {
+    return this.config.hasEl2 && (this.sysLo[SYS.HCR_EL2] & HCR.TGE) !== 0;
+  }
+
+  /** Target of a debug exception (BRK) from the current EL (Arm ARM D2.3): EL2 when TGE/TDE route it. */
+  debugTargetEl(): number {
+    if (this.el >= 2) return this.el;
+    const toEl2 = this.config.hasEl2 && ((this.sysLo[SYS.HCR_EL2] & HCR.TGE) !== 0 || (this.sysLo[SYS.MDCR_EL2] & MDCR_TDE) !== 0);
+    return toEl2 ? 2 : 1;
+  }
+
+  implementsEl(el: number): boolean {
+    return el <= 1 || (el === 2 && this.config.hasEl2) || (el === 3 && this.config.hasEl3);
+  }
+
+  /**
+   * Takes an exception (after offering it to the trap hook). Synchronous exceptions raised in the
+   * middle of an instruction must be followed by `throw STOP` (via `abandon()`) so the rest of the
+   * instruction does not run; exceptions that complete an instruction (SVC, HVC, SMC) just return.
+   */
+  exception(targetEl: number, kind: ExceptionKind, esr: number, retLo: number, retHi: number,
+    far?: { lo: number; hi: number }, reason?: string, insn?: number): void {
+    const ev: ExceptionEvent = { kind, targetEl, fromEl: this.el, esr: esr >>> 0, pc: this.pc, reason, insn: insn === undefined ? undefined : insn >>> 0 };
+    if (this.trapHook) {
+      const stop = this.trapHook(this, ev);
+      if (stop) this.stop(stop);
+    }
+    this.lastException = ev;
+    takeException(this, targetEl, kind, esr, retLo, retHi, far);
+  }
+
+  /** Ends the current instruction after it took a synchronous exception. */
+  abandon(): never { throw STOP; }
+
+  // ------------------------------------------------------------------ PSTATE.EL / SP selection
+
+  /** Changes PSTATE.EL and PSTATE.SP, banking the stack pointer (Arm ARM D1.6.2). */
+  setPstate(el: number, spsel: number): void {
+    const oldSp = this.spsel ? this.el : 0, newSp = spsel ? el : 0;
+    if (oldSp !== newSp) {
+      this.spBankLo[oldSp] = this.xlo[31]; this.spBankHi[oldSp] = this.xhi[31];
+      this.xlo[31] = this.spBankLo[newSp]; this.xhi[31] = this.spBankHi[newSp];
+    }
+    this.el = el;
+    this.spsel = spsel;
+  }
+
+  /** SP_ELn whether or not it is the selected stack pointer. */
+  getSpEl(n: number): bigint {
+    const sel = this.spsel ? this.el : 0;
+    const lo = n === sel ? this.xlo[31] : this.spBankLo[n], hi = n === sel ? this.xhi[31] : this.spBankHi[n];
+    return (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+  }
+  setSpEl(n: number, lo: number, hi: number): void {
+    if (n === (this.spsel ? this.el : 0)) { this.xlo[31] = lo; this.xhi[31] = hi; } else { this.spBankLo[n] = lo; this.spBankHi[n] = hi; }
+  }
+
+  setSys(key: number, lo: number, hi: number): void { this.sysLo[key] = lo | 0; this.sysHi[key] = hi | 0; }
+  getSys(key: number): bigint { return (BigInt(this.sysHi[key] >>> 0) << 32n) | BigInt(this.sysLo[key] >>> 0); }
 
   // ------------------------------------------------------------------ register helpers
 
@@ -154,8 +257,14 @@ export class Cpu {
   private readonly ramView: DataView;
   private readonly ramBytes: Uint8Array;
   private readonly ramBase: number;
-  private readonly ramSize: number;
+  private ramSize: number;
   private readonly codePages: Uint8Array;
+
+  /**
+   * Sends every data access through PhysicalMemory (off: the RAM fast path is skipped). For
+   * observers of memory traffic (watchpoints, tests); costs nothing on the hot path when unused.
+   */
+  setFastMemory(enabled: boolean): void { this.ramSize = enabled ? this.mem.ramSize : 0; }
 
   private pa(lo: number, hi: number, size: number, write: boolean): number {
     if (hi >>> 0 > 0xffff) this.stop({ kind: 'fault', pc: this.pc, message: `${write ? 'write to' : 'read from'} address 0x${hex64(lo, hi)} (${size} bytes): outside the 48-bit physical address space` });
@@ -243,7 +352,8 @@ export class Cpu {
         done = this.beforeInsn ? this.runSlow(done, budget) : this.runFast(done, budget);
       } catch (e) {
         if (e !== STOP) throw e;
-        done = this.progress; // the stopped instruction did not retire
+        done = this.progress; // the stopped (or excepting) instruction did not retire
+        this.jumped = false;  // an exception entry set it; the next block starts at the vector
       }
     }
     this.retired += done;
@@ -299,12 +409,22 @@ export class Cpu {
 
   private fetchPage(): DecodedPage {
     const vlo = this.pcLo & ~((1 << PAGE_SHIFT) - 1);
+    // PSTATE.IL is only ever set by an exception return, which is a jump: checking here, at the
+    // start of each block, catches the next instruction (Arm ARM D1.4 Illegal Execution state).
+    if (this.il) {
+      this.exception(this.el, 'sync', (EC.ILLEGAL_STATE << 26) | ESR_IL, this.pcLo, this.pcHi, undefined, 'illegal exception return');
+      this.jumped = false;
+      return this.fetchPage();
+    }
     if (vlo === this.lastFetchLo && this.pcHi === this.lastFetchHi && this.lastFetchPage) return this.lastFetchPage;
     if (this.pcLo & 3) this.stop({ kind: 'fault', pc: this.pc, message: 'PC alignment fault (PC not a multiple of 4)' });
     const pa = this.pa(vlo, this.pcHi, 4, false);
     let page = this.pages.get(pa);
     if (!page) {
-      if (!this.mem.isRam(pa)) this.stop({ kind: 'fault', pc: this.pc, message: `instruction fetch from 0x${hex64(this.pcLo, this.pcHi)}: no RAM there` });
+      if (!this.mem.isRam(pa)) {
+        const after = this.lastException ? ` (after ${describeException(this.lastException)})` : '';
+        this.stop({ kind: 'fault', pc: this.pc, message: `instruction fetch from 0x${hex64(this.pcLo, this.pcHi)}: no RAM there${after}` });
+      }
       page = { handlers: new Array<Exec | undefined>(PAGE_SLOTS).fill(undefined), words: new Int32Array(PAGE_SLOTS), pa };
       this.pages.set(pa, page);
       this.mem.markCode(pa);
@@ -333,6 +453,12 @@ export class Cpu {
 }
 
 const undefinedHandler: Exec = (cpu, insn) => cpu.undefinedInstruction(insn);
+
+/** `UNDEFINED instruction at 0x40200010 taken to EL1 (…)` — for messages. */
+export function describeException(ev: ExceptionEvent): string {
+  const ec = (ev.esr >>> 26) & 0x3f;
+  return `exception EC 0x${ec.toString(16)} at PC 0x${ev.pc.toString(16)} taken from EL${ev.fromEl} to EL${ev.targetEl}${ev.reason ? `: ${ev.reason}` : ''}`;
+}
 
 export function hex64(lo: number, hi: number): string {
   return (hi >>> 0).toString(16).padStart(8, '0') + (lo >>> 0).toString(16).padStart(8, '0');

@@ -18,6 +18,8 @@ export interface BoardOptions {
   kernel?: string;
   initrd?: string;
   append?: string;
+  /** `-M virt,virtualization=on`: EL2 exists and the CPUs start there; PSCI then uses SMC. */
+  virtualization?: boolean;
   /** Bytes the guest writes to UART0. */
   uartOut: (byte: number) => void;
 }
@@ -32,8 +34,13 @@ export class VirtBoard implements CpuEnvironment {
     this.mem = new PhysicalMemory(VIRT.RAM, opts.memory);
     this.uart0 = new Pl011('pl011@9000000', opts.uartOut);
     this.mem.map(VIRT.UART0, this.uart0);
-    this.cpus.push(new Cpu(this.mem, this));
+    const virt = opts.virtualization === true;
+    this.conduit = virt ? 'smc' : 'hvc';
+    this.cpus.push(new Cpu(this.mem, this, 0, { hasEl2: virt, hasEl3: false, startEl: virt ? 2 : 1 }));
   }
+
+  /** How guests reach the board's PSCI firmware (QEMU virt: HVC, or SMC when EL2 is emulated). */
+  readonly conduit: 'hvc' | 'smc';
 
   /** Loads an ELF kernel as QEMU's -kernel does for a non-Linux ELF: segments at p_paddr, PC = e_entry. */
   loadKernelFile(path: string): void {
@@ -59,9 +66,9 @@ export class VirtBoard implements CpuEnvironment {
     this.cpus[0].pc = img.entry;
   }
 
-  hypervisorCall(cpu: Cpu, _kind: 'hvc' | 'smc', imm16: number): boolean {
-    // SMCCC: PSCI calls use immediate 0 (DEN 0028); other immediates are not firmware calls.
-    return imm16 === 0 ? psciCall(cpu) : false;
+  hypervisorCall(cpu: Cpu, kind: 'hvc' | 'smc', imm16: number): boolean {
+    // Only the board's conduit reaches its firmware; SMCCC calls use immediate 0 (DEN 0028).
+    return kind === this.conduit && imm16 === 0 ? psciCall(cpu) : false;
   }
 
   /** Runs until a stop or until `maxInstructions` retire; returns the stop (undefined = budget spent). */

@@ -2,6 +2,7 @@
 // with random fields that `fuzzOk` accepts, the base register forced to X27 = scratch + 128, and
 // kept only if every access they make stays inside the 256-byte scratch buffer (checked by a trial
 // run on a private hvlab CPU). One instruction per case, emitted as `.inst`.
+import { stopOnUndefined } from '../../emulator/debug/trap-hooks';
 import { strict as assert } from 'node:assert';
 import { Cpu } from '../../emulator/cpu/cpu';
 import { PhysicalMemory } from '../../emulator/cpu/physical-memory';
@@ -24,7 +25,10 @@ function trialCpu(): { cpu: Cpu; range: { lo: number; hi: number } } {
       return orig(pa, ...rest);
     };
   }
-  return { cpu: new Cpu(mem, { hypervisorCall: () => false }), range };
+  const cpu = new Cpu(mem, { hypervisorCall: () => false });
+  cpu.setFastMemory(false); // every access through the wrapped PhysicalMemory methods above
+  cpu.trapHook = stopOnUndefined;
+  return { cpu, range };
 }
 
 function randomCases(perEncoding: number, seed: number, filter: (name: string) => boolean): Case[] {

@@ -1,5 +1,6 @@
 // Load/store semantics vs QEMU (qemu-system-aarch64 -M virt -cpu max), through the snippet harness,
 // and the UNDEFINED behaviour of reserved load/store encodings.
+import { stopOnUndefined } from '../../emulator/debug/trap-hooks';
 import { strict as assert } from 'node:assert';
 import { Cpu, type CpuEnvironment } from '../../emulator/cpu/cpu';
 import { PhysicalMemory } from '../../emulator/cpu/physical-memory';
@@ -34,6 +35,7 @@ describe('load/store reserved encodings', () => {
   function runWord(word: number): Cpu {
     const mem = new PhysicalMemory(RAM, 1 << 20);
     const cpu = new Cpu(mem, env);
+    cpu.trapHook = stopOnUndefined;
     const b = new Uint8Array(4);
     new DataView(b.buffer).setUint32(0, word >>> 0, true);
     mem.load(RAM, b);

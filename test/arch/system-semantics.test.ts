@@ -113,7 +113,8 @@ describe('system: unit tests (values hvlab decided; UNDEFINED encodings)', () =>
     assert.equal(readReg(3, 3, 0, 0, 1), 0x84448004n);
     assert.equal(CTR_VALUE >>> 0, 0x84448004);
     assert.equal(readReg(3, 3, 0, 0, 7), BigInt(DCZID_VALUE));
-    assert.equal(readReg(3, 0, 0, 4, 0), BigInt(ID_AA64PFR0_VALUE));
+    // PFR0's EL2/EL3 fields follow the PE's configuration: this one has neither.
+    assert.equal(readReg(3, 0, 0, 4, 0), BigInt(ID_AA64PFR0_VALUE & ~0xff00));
     assert.equal(readReg(3, 0, 0, 5, 0), BigInt(ID_AA64DFR0_VALUE));
     assert.equal(readReg(3, 0, 0, 6, 0), BigInt(ID_AA64ISAR0_VALUE));
     assert.equal(ID_AA64ISAR0_VALUE, 0x210000);
@@ -132,7 +133,8 @@ describe('system: unit tests (values hvlab decided; UNDEFINED encodings)', () =>
       [mrsWord(3, 0, 15, 2, 0, 0), 'MRS S3_0_C15_C2_0 not implemented'],
       [msrWord(3, 0, 15, 2, 0, 0), 'MSR S3_0_C15_C2_0 not implemented'],
       [mrsWord(2, 0, 0, 2, 2, 0), 'MRS MDSCR_EL1 (S2_0_C0_C2_2) not implemented'],
-      [mrsWord(3, 0, 1, 0, 0, 0), 'MRS SCTLR_EL1 (S3_0_C1_C0_0) not implemented'],
+      [mrsWord(3, 0, 2, 0, 0, 0), 'MRS TTBR0_EL1 (S3_0_C2_C0_0) not implemented'],
+      [mrsWord(3, 4, 1, 1, 0, 0), 'MRS HCR_EL2: EL2 is not implemented'],
       [msrWord(3, 0, 0, 0, 0, 0), 'MSR MIDR_EL1: register is read-only'],
       [msrWord(3, 0, 4, 2, 2, 0), 'MSR CURRENTEL: register is read-only'],
       [msrWord(3, 0, 0, 4, 1, 0), 'register is read-only'],

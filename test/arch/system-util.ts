@@ -1,4 +1,5 @@
 // Small helpers shared by the system and SIMD-move suites.
+import { stopOnUndefined } from '../../emulator/debug/trap-hooks';
 import { Cpu, type StopReason } from '../../emulator/cpu/cpu';
 import { PhysicalMemory } from '../../emulator/cpu/physical-memory';
 
@@ -12,7 +13,9 @@ export const RAM = 0x40000000;
 
 /** A private CPU with 1 MiB of RAM at 0x40000000. */
 export function makeCpu(): Cpu {
-  return new Cpu(new PhysicalMemory(RAM, 1 << 20), { hypervisorCall: () => false });
+  const cpu = new Cpu(new PhysicalMemory(RAM, 1 << 20), { hypervisorCall: () => false });
+  cpu.trapHook = stopOnUndefined; // report UNDEFINED as a stop instead of entering a vector
+  return cpu;
 }
 
 let nextPage = 0;

@@ -1,3 +1,4 @@
+import { stopOnUndefined } from '../../emulator/debug/trap-hooks';
 import { strict as assert } from 'node:assert';
 import { VirtBoard } from '../../emulator/machine/virt-board';
 import { tinyElf } from './elf.test';
@@ -13,6 +14,7 @@ function board(code: Uint8Array): { b: VirtBoard; out: number[] } {
   const out: number[] = [];
   const b = new VirtBoard({ cpu: 'cortex-a53', smp: 1, memory: 16 * 2 ** 20, uartOut: (c) => out.push(c) });
   b.loadElf(tinyElf(code), 'test.elf');
+  b.cpus[0].trapHook = stopOnUndefined;
   return { b, out };
 }
 

@@ -1,4 +1,4 @@
-// `npm run fuzz:isa -- [--count N] [--seed S] [--class C[,C…]] [--batch B] [--confirm K] [--out DIR]`
+// `npm run fuzz:isa -- [--count N] [--seed S] [--class C[,C…]] [--batch B] [--confirm K] [--misalign P] [--out DIR]`
 // `npm run fuzz:isa -- --replay FILE.S`
 // Random differential testing of hvlab's instruction classes against QEMU (test/tools/fuzz/).
 // Exit status: 0 = no mismatches, 1 = mismatches or batches that could not be compared, 2 = usage.
@@ -15,11 +15,14 @@ const USAGE = `usage: npm run fuzz:isa -- [--count N] [--seed S] [--class C[,C..
   --class C    only these classes: ${ALL_CLASSES.join(', ')}
   --batch B    cases per program / QEMU boot (default 300)
   --confirm K  re-run up to K mismatches standalone (default 12)
+  --misalign P probability of a deliberately misaligned exclusive/atomic/ordered access, which
+               must fault on both sides (default 0.05)
+  --verbose    also list why drawn words were skipped
   --out DIR    reproducer directory (default .test-cache/fuzz/<seed>)
 `;
 
 function main(argv: string[]): number {
-  let count = 100, seed: number | undefined, classes: InsnClass[] | undefined, batch = 300, confirm = 12, out: string | undefined, verbose = false;
+  let count = 100, seed: number | undefined, classes: InsnClass[] | undefined, batch = 300, confirm = 12, out: string | undefined, verbose = false, misalign: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i], v = (): string => {
       if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
@@ -37,6 +40,7 @@ function main(argv: string[]): number {
       case '--batch': batch = parseInt(v(), 10); break;
       case '--confirm': confirm = parseInt(v(), 10); break;
       case '--out': out = v(); break;
+      case '--misalign': misalign = Number(v()); break;
       case '--verbose': verbose = true; break;
       case '--replay': {
         const diffs = replay(v());
@@ -50,7 +54,7 @@ function main(argv: string[]): number {
   if (!(count > 0) || !(batch > 0)) throw new Error('--count and --batch must be positive');
   seed ??= freshSeed();
   process.stdout.write(`fuzz:isa seed 0x${seed.toString(16)} (repeat with --seed 0x${seed.toString(16)}), ${count} cases per class\n`);
-  const r = runFuzz({ seed, count, classes, batchSize: batch, confirm, outDir: out, log: (l) => process.stdout.write(`  ${l}\n`) });
+  const r = runFuzz({ seed, count, classes, batchSize: batch, confirm, misalign, outDir: out, log: (l) => process.stdout.write(`  ${l}\n`) });
   process.stdout.write('\n' + formatTable(r) + '\n');
   if (verbose) { const s = formatSkips(r); if (s) process.stdout.write('\n' + s + '\n'); }
   if (r.errors.length) process.stdout.write('\nbatches not compared:\n' + r.errors.map((e) => '  ' + e).join('\n') + '\n');

@@ -3,6 +3,8 @@
 import type { Cpu } from '../../cpu/cpu';
 import type { EncodingSpec } from '../encoding';
 import { rz } from '../../cpu/regs';
+import { EC, ESR_IL, exceptionReturn } from '../../cpu/exceptions';
+import { HCR, SCR, SYS } from '../../cpu/system-state';
 import { ins, reg, sext, target, xr } from '../disasm-util';
 
 /** ConditionHolds (Arm ARM J1, shared/functions/system/ConditionHolds). */
@@ -115,35 +117,73 @@ function tbDisasm(m: string, i: number, lo: number, hi: number): string {
   return ins(m, reg(i & 31, b >= 32), `#${b}`, target(lo, hi, imm14(i)));
 }
 
-// Exception generation. Until the exception model lands (issue 3), HVC/SMC are offered to the
-// board's firmware (PSCI); anything it does not handle, and SVC/BRK/HLT, stop the run clearly.
+// Exception generation (Arm ARM C6.2: SVC, HVC, SMC, BRK, HLT) and ERET. HVC/SMC are first offered
+// to the board's firmware conduit (PSCI, as QEMU provides it when no EL2/EL3 firmware runs); what
+// the board does not take follows the architecture (Arm ARM D1.10.? "Exception generating").
 const imm16 = (i: number): number => (i >>> 5) & 0xffff;
 const hex16 = (i: number): string => `#0x${imm16(i).toString(16)}`;
+
+/** Preferred return address = the next instruction (SVC/HVC/SMC complete before the exception). */
+function nextLo(cpu: Cpu): number { return (cpu.pcLo + 4) | 0; }
+function nextHi(cpu: Cpu): number { return cpu.pcLo === -4 ? (cpu.pcHi + 1) | 0 : cpu.pcHi; }
+
+function svc(cpu: Cpu, i: number): void {
+  const target = cpu.el === 0 ? (cpu.routesEl0ToEl2() ? 2 : 1) : cpu.el;
+  cpu.exception(target, 'sync', (EC.SVC64 << 26) | ESR_IL | imm16(i), nextLo(cpu), nextHi(cpu));
+}
+
+function hvc(cpu: Cpu, i: number): void {
+  if (cpu.el === 0) return cpu.undefinedInstruction(i, 'HVC at EL0');
+  if (cpu.env.hypervisorCall(cpu, 'hvc', imm16(i))) return;
+  // UNDEFINED without EL2, or when EL3 disables it (SCR_EL3.HCE = 0) (Arm ARM C6.2.108).
+  if (!cpu.config.hasEl2 || (cpu.config.hasEl3 && (cpu.sysLo[SYS.SCR_EL3] & SCR.HCE) === 0)) return cpu.undefinedInstruction(i, 'HVC: EL2 is not implemented or not enabled');
+  const target = cpu.el === 3 ? 3 : 2;
+  cpu.exception(target, 'sync', (EC.HVC64 << 26) | ESR_IL | imm16(i), nextLo(cpu), nextHi(cpu));
+}
+
+function smc(cpu: Cpu, i: number): void {
+  if (cpu.el === 0) return cpu.undefinedInstruction(i, 'SMC at EL0');
+  // HCR_EL2.TSC traps SMC from EL1 to EL2 before anything else; the return address is the SMC itself.
+  if (cpu.el === 1 && cpu.config.hasEl2 && (cpu.sysLo[SYS.HCR_EL2] & HCR.TSC) !== 0) {
+    cpu.exception(2, 'sync', (EC.SMC64 << 26) | ESR_IL | imm16(i), cpu.pcLo, cpu.pcHi);
+    return;
+  }
+  if (cpu.env.hypervisorCall(cpu, 'smc', imm16(i))) return;
+  if (!cpu.config.hasEl3 || (cpu.sysLo[SYS.SCR_EL3] & SCR.SMD) !== 0) return cpu.undefinedInstruction(i, 'SMC: EL3 is not implemented or SMC is disabled');
+  cpu.exception(3, 'sync', (EC.SMC64 << 26) | ESR_IL | imm16(i), nextLo(cpu), nextHi(cpu));
+}
 
 export const EXCEPTION_GEN: EncodingSpec[] = [
   {
     name: 'SVC', cls: 'system', branch: true, pattern: '11010100000iiiiiiiiiiiiiiii00001',
-    exec: (cpu, i) => cpu.undefinedInstruction(i, `SVC #0x${imm16(i).toString(16)}: supervisor calls need the exception model`),
+    exec: svc,
     disasm: (i) => ins('svc', hex16(i)),
   },
   {
     name: 'HVC', cls: 'system', branch: true, pattern: '11010100000iiiiiiiiiiiiiiii00010',
-    exec: (cpu, i) => { if (!cpu.env.hypervisorCall(cpu, 'hvc', imm16(i))) cpu.undefinedInstruction(i, 'HVC not handled by the board'); },
+    exec: hvc,
     disasm: (i) => ins('hvc', hex16(i)),
   },
   {
     name: 'SMC', cls: 'system', branch: true, pattern: '11010100000iiiiiiiiiiiiiiii00011',
-    exec: (cpu, i) => { if (!cpu.env.hypervisorCall(cpu, 'smc', imm16(i))) cpu.undefinedInstruction(i, 'SMC not handled by the board'); },
+    exec: smc,
     disasm: (i) => ins('smc', hex16(i)),
   },
   {
+    // BRK: a Breakpoint Instruction exception; the preferred return address is the BRK itself.
     name: 'BRK', cls: 'system', branch: true, pattern: '11010100001iiiiiiiiiiiiiiii00000',
-    exec: (cpu) => cpu.stop({ kind: 'breakpoint', pc: cpu.pc }),
+    exec: (cpu, i) => cpu.exception(cpu.debugTargetEl(), 'sync', (EC.BRK64 << 26) | ESR_IL | imm16(i), cpu.pcLo, cpu.pcHi),
     disasm: (i) => ins('brk', hex16(i)),
   },
   {
+    // HLT is UNDEFINED unless halting debug is enabled (EDSCR.HDE), which no debugger here sets.
     name: 'HLT', cls: 'system', branch: true, pattern: '11010100010iiiiiiiiiiiiiiii00000',
-    exec: (cpu, i) => cpu.undefinedInstruction(i, 'HLT: halting debug is not implemented'),
+    exec: (cpu, i) => cpu.undefinedInstruction(i, 'HLT: halting debug is not enabled'),
     disasm: (i) => ins('hlt', hex16(i)),
+  },
+  {
+    name: 'ERET', cls: 'system', branch: true, pattern: '11010110100111110000001111100000',
+    exec: (cpu, i) => (cpu.el === 0 ? cpu.undefinedInstruction(i, 'ERET at EL0') : exceptionReturn(cpu)),
+    disasm: () => 'eret',
   },
 ];

@@ -8,7 +8,9 @@ import type { Cpu } from '../../cpu/cpu';
 import type { EncodingSpec } from '../encoding';
 import { rz, wz } from '../../cpu/regs';
 import { ins, xr } from '../disasm-util';
-import { DC_ZVA_BYTES, SYSREG_BY_KEY, sysregGenericName } from './system/sysreg-table';
+import { DC_ZVA_BYTES, SCTLR_UMA, SYSREG_BY_KEY, sysregGenericName, type SysRegDef } from './system/sysreg-table';
+import { EC, ESR_IL } from '../../cpu/exceptions';
+import { SYS } from '../../cpu/system-state';
 import { sysregName } from './system/sysreg-disasm';
 import { disasmSys, disasmSysl, sysOpKey, sysOpName } from './system/sysop-disasm';
 
@@ -21,14 +23,40 @@ const crm = (i: number): number => (i >>> 8) & 15;
 function mrs(cpu: Cpu, i: number): void {
   const d = SYSREG_BY_KEY[sysKey(i)];
   if (d === undefined || d.read === undefined) unimplementedSysreg(cpu, i, 'MRS');
+  if (cpu.el < MIN_EL[(i >>> 16) & 7] || !cpu.implementsEl(MIN_EL[(i >>> 16) & 7])) checkLowAccess(cpu, i, d, false);
   d.read(cpu, wz(i & 31));
 }
 
 function msr(cpu: Cpu, i: number): void {
   const d = SYSREG_BY_KEY[sysKey(i)];
   if (d === undefined || d.write === undefined) unimplementedSysreg(cpu, i, 'MSR');
+  if (cpu.el < MIN_EL[(i >>> 16) & 7] || !cpu.implementsEl(MIN_EL[(i >>> 16) & 7])) checkLowAccess(cpu, i, d, true);
   const t = rz(i & 31);
   d.write(cpu, cpu.xlo[t], cpu.xhi[t]);
+}
+
+/**
+ * The lowest EL that may access a system register, from op1 (Arm ARM D17.1 "system register
+ * encodings": op1 0-2 and 7 are EL1 registers, 3 are EL0-accessible, 4-5 EL2, 6 EL3).
+ */
+const MIN_EL = [1, 1, 1, 0, 2, 2, 3, 1];
+
+/**
+ * An access from below the register's minimum EL (or to an EL2/EL3 register of an EL that does
+ * not exist): UNDEFINED, except EL0-accessible registers, which are allowed or trapped to EL1
+ * (EC 0x18, Arm ARM D17.2.37 ISS for trapped MSR/MRS) when their SCTLR_EL1 gate bit is clear.
+ */
+function checkLowAccess(cpu: Cpu, i: number, d: SysRegDef, write: boolean): void {
+  const minEl = MIN_EL[(i >>> 16) & 7];
+  if (!cpu.implementsEl(minEl)) cpu.undefinedInstruction(i, `${write ? 'MSR' : 'MRS'} ${d.name}: EL${minEl} is not implemented`);
+  if (cpu.el === 0 && d.el0 && (!write || d.el0 === 'rw')) {
+    if (d.el0Gate === undefined || (cpu.sysLo[SYS.SCTLR[1]] & d.el0Gate) !== 0) return;
+    const iss = (((i >>> 19) & 3) << 20) | (((i >>> 5) & 7) << 17) | (((i >>> 16) & 7) << 14) | (((i >>> 12) & 15) << 10) |
+      ((i & 31) << 5) | (((i >>> 8) & 15) << 1) | (write ? 0 : 1);
+    cpu.exception(cpu.routesEl0ToEl2() ? 2 : 1, 'sync', (EC.SYSREG << 26) | ESR_IL | iss, cpu.pcLo, cpu.pcHi);
+    cpu.abandon();
+  }
+  cpu.undefinedInstruction(i, `${write ? 'MSR' : 'MRS'} ${d.name} at EL${cpu.el}`);
 }
 
 function unimplementedSysreg(cpu: Cpu, i: number, op: 'MRS' | 'MSR'): never {
@@ -38,6 +66,14 @@ function unimplementedSysreg(cpu: Cpu, i: number, op: 'MRS' | 'MSR'): never {
   const generic = sysregGenericName(key);
   const known = sysregName(key, op === 'MSR').toUpperCase();
   return cpu.undefinedInstruction(i, `${op} ${known === generic ? generic : `${known} (${generic})`} not implemented`);
+}
+
+/** MSR DAIFSet/DAIFClr at EL0 trap to EL1 unless SCTLR_EL1.UMA (Arm ARM C5.2.5, ISS as for MSR). */
+function daifAccessFromEl0(cpu: Cpu, i: number): void {
+  if (cpu.el !== 0 || (cpu.sysLo[SYS.SCTLR[1]] & SCTLR_UMA) !== 0) return;
+  const iss = (((i >>> 5) & 7) << 17) | (((i >>> 16) & 7) << 14) | (4 << 10) | (31 << 5) | (((i >>> 8) & 15) << 1);
+  cpu.exception(cpu.routesEl0ToEl2() ? 2 : 1, 'sync', (EC.SYSREG << 26) | ESR_IL | iss, cpu.pcLo, cpu.pcHi);
+  cpu.abandon();
 }
 
 // ------------------------------------------------------------------ SYS (DC, IC, AT, TLBI)
@@ -239,18 +275,17 @@ export const SYSTEM: EncodingSpec[] = [
   },
   {
     name: 'MSR_imm_DAIFSet', cls: 'system', pattern: '11010101000000110100mmmm11011111',
-    exec: (cpu, i) => { cpu.daif |= crm(i) << 6; },
+    exec: (cpu, i) => { daifAccessFromEl0(cpu, i); cpu.daif |= crm(i) << 6; },
     disasm: (i) => pstate('daifset', i),
   },
   {
     name: 'MSR_imm_DAIFClr', cls: 'system', pattern: '11010101000000110100mmmm11111111',
-    exec: (cpu, i) => { cpu.daif &= ~(crm(i) << 6); },
+    exec: (cpu, i) => { daifAccessFromEl0(cpu, i); cpu.daif &= ~(crm(i) << 6); },
     disasm: (i) => pstate('daifclr', i),
   },
   {
-    // Only the value is stored: the banked stack pointers arrive with issue 3.
     name: 'MSR_imm_SPSel', cls: 'system', pattern: '11010101000000000100000m10111111',
-    exec: (cpu, i) => { cpu.spsel = crm(i) & 1; }, fuzzOk: never,
+    exec: (cpu, i) => (cpu.el === 0 ? cpu.undefinedInstruction(i, 'MSR SPSel at EL0') : cpu.setPstate(cpu.el, crm(i) & 1)), fuzzOk: never,
     disasm: (i) => pstate('spsel', i),
   },
   {

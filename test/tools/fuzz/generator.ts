@@ -135,6 +135,8 @@ export interface BuildContext {
   decoder: Decoder;
   /** Instructions run at the start of every case body to isolate cases (FPCR/FPSR, monitor). */
   prologue: string[];
+  /** Probability of a deliberately misaligned exclusive/atomic/ordered access. */
+  misalign?: number;
 }
 
 export function buildCase(c: Candidate, rng: Rng, id: number, ctx: BuildContext): Built {
@@ -300,6 +302,16 @@ function buildMemory(c: Candidate, rng: Rng, id: number, ctx: BuildContext): Bui
     chosen = { v, idx };
   }
   if (!chosen) return { skip: 'no aligned placement' };
+  // Now and then break the alignment rule on purpose: an exclusive/atomic/acquire-release access
+  // off its natural alignment must fault on both sides (the same kind of exception). Not done:
+  // - store-exclusives: QEMU 7.2 compares its monitor address first and fails a misaligned STXR
+  //   without the alignment fault the Arm ARM's ExclusiveMonitorsPass() raises;
+  // - SP alignment (SCTLR_EL1.SA = 1 at reset): QEMU 7.2 does not implement the SP check.
+  let misaligned = false;
+  if (shape.strict && align > 1 && !isStoreExcl && mem.base !== 31 && rng.chance(ctx.misalign ?? 0)) {
+    chosen.v += rng.range(1, align - 1);
+    misaligned = true;
+  }
 
   const body: string[] = [...ctx.prologue];
   body.push(...addFromScratch(mem.base === 31 ? 'sp' : `x${mem.base}`, chosen.v));
@@ -312,7 +324,7 @@ function buildMemory(c: Candidate, rng: Rng, id: number, ctx: BuildContext): Bui
     }
   }
   // A store-exclusive is more interesting with the monitor armed: load-exclusive the same bytes.
-  if (isStoreExcl && rng.chance(0.6)) {
+  if (isStoreExcl && !misaligned && rng.chance(0.6)) {
     const used = new Set([mem.base, ...gprNums, 28]);
     const free = Array.from({ length: 31 }, (_, i) => i).filter((i) => !used.has(i));
     const t1 = free[rng.int(free.length)], t2 = free.filter((i) => i !== t1)[rng.int(free.length - 1)];

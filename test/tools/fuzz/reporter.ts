@@ -2,14 +2,14 @@
 import type { FuzzMismatch, FuzzReport } from './runner';
 
 export function formatTable(r: FuzzReport): string {
-  const rows = [['class', 'encodings', 'cases', 'compared', 'both-undef', 'mismatches', 'skipped', 'mismatching encodings']];
+  const rows = [['class', 'encodings', 'cases', 'compared', 'both-fault', 'both-undef', 'mismatches', 'skipped', 'mismatching encodings']];
   for (const s of r.stats) {
     const skipped = [...s.skipped.values()].reduce((a, b) => a + b, 0);
-    rows.push([s.cls, `${s.encodingsCovered.size}/${s.encodings}`, String(s.generated), String(s.compared), String(s.bothUndef), String(s.mismatches), String(skipped),
+    rows.push([s.cls, `${s.encodingsCovered.size}/${s.encodings}`, String(s.generated), String(s.compared), String(s.bothFault), String(s.bothUndef), String(s.mismatches), String(skipped),
       [...s.mismatchNames].slice(0, 12).join(' ') + (s.mismatchNames.size > 12 ? ` …(+${s.mismatchNames.size - 12})` : '')]);
   }
-  const tot = r.stats.reduce((a, s) => ({ g: a.g + s.generated, c: a.c + s.compared, u: a.u + s.bothUndef, m: a.m + s.mismatches }), { g: 0, c: 0, u: 0, m: 0 });
-  rows.push(['total', '', String(tot.g), String(tot.c), String(tot.u), String(tot.m), '', '']);
+  const tot = r.stats.reduce((a, s) => ({ g: a.g + s.generated, c: a.c + s.compared, f: a.f + s.bothFault, u: a.u + s.bothUndef, m: a.m + s.mismatches }), { g: 0, c: 0, f: 0, u: 0, m: 0 });
+  rows.push(['total', '', String(tot.g), String(tot.c), String(tot.f), String(tot.u), String(tot.m), '', '']);
   const w = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   return rows.map((row) => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(w[i]))).join('  ').trimEnd()).join('\n');
 }

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import type { InsnClass } from '../../../emulator/arch/encoding';
 import { a64Decoder, type Decoder } from '../../../emulator/arch/decoder';
 import type { StopReason } from '../../../emulator/cpu/cpu';
+import type { ExceptionEvent } from '../../../emulator/cpu/exceptions';
 import { VirtBoard } from '../../../emulator/machine/virt-board';
 import { runQemu } from '../harness/runners';
 import { diffDumps, snippetSource, type SnippetState } from '../harness/snippet';
@@ -34,6 +35,8 @@ export interface FuzzOptions {
   /** Where reproducers go (default .test-cache/fuzz/<seed>). */
   outDir?: string;
   log?: (line: string) => void;
+  /** Probability of a deliberately misaligned exclusive/atomic/ordered access (default 0.05). */
+  misalign?: number;
 }
 
 export type MismatchKind = 'state' | 'hvlab-stop' | 'qemu-exception' | 'exception-kind' | 'setup';
@@ -61,6 +64,8 @@ export interface ClassStats {
   compared: number;
   mismatches: number;
   bothUndef: number;
+  /** Cases where the word faulted on both sides (data abort / alignment), states then compared. */
+  bothFault: number;
   skipped: Map<string, number>;
   mismatchNames: Set<string>;
 }
@@ -149,14 +154,24 @@ function parseIntLog(text: string): QemuException[] {
 
 const jsonStop = (s: StopReason): string => JSON.stringify(s, (_k, v) => typeof v === 'bigint' ? '0x' + v.toString(16) : v);
 
-interface HvlabEvent { pc: bigint; what: string; undefined: boolean }
+interface HvlabEvent { pc: bigint; what: string; undefined: boolean; ec?: number; esr?: number }
 
-/** Runs the ELF on hvlab, stepping over instructions that stop it inside case bodies. */
+/**
+ * Runs the ELF on hvlab, stepping over instructions that stop it inside case bodies. Every
+ * exception is intercepted through the CPU's trap hook before it is taken (so hvlab's own vector
+ * handling is not needed), recorded with its ESR, and the instruction is skipped like QEMU's
+ * vector handler does.
+ */
 function runHvlabResilient(elf: string, maxInsns: number, inBody: (pc: bigint) => boolean): { output: string; events: HvlabEvent[]; fatal?: string } {
   const bytes: number[] = [];
   const board = new VirtBoard({ cpu: 'max', smp: 1, memory: 128 * 2 ** 20, uartOut: (b) => bytes.push(b) });
   board.loadElf(readElf(elf), elf);
   const cpu = board.cpus[0];
+  let lastEv: ExceptionEvent | undefined;
+  cpu.trapHook = (_c, ev) => {
+    lastEv = ev;
+    return { kind: 'fault', pc: ev.pc, message: `exception EC 0x${(ev.esr >>> 26).toString(16)} (ESR 0x${ev.esr.toString(16)})${ev.reason ? ': ' + ev.reason : ''}` };
+  };
   const events: HvlabEvent[] = [];
   let fatal: string | undefined;
   const start = cpu.retired;
@@ -164,6 +179,7 @@ function runHvlabResilient(elf: string, maxInsns: number, inBody: (pc: bigint) =
     const left = maxInsns - (cpu.retired - start);
     if (left <= 0) { fatal = 'hvlab: instruction limit reached (guest hung?)'; break; }
     let stop: StopReason | undefined, thrown: string | undefined;
+    lastEv = undefined;
     try {
       stop = board.run(left);
     } catch (e) {
@@ -172,9 +188,11 @@ function runHvlabResilient(elf: string, maxInsns: number, inBody: (pc: bigint) =
     if (!thrown && !stop) continue;
     if (stop && (stop.kind === 'poweroff' || stop.kind === 'reset')) break;
     const pc = cpu.pc;
-    const what = thrown ?? (stop!.kind === 'undefined' ? `UNDEFINED (${stop!.reason})` : jsonStop(stop!));
+    const ev = lastEv as ExceptionEvent | undefined;
+    const ec = ev && ev.pc === pc ? ev.esr >>> 26 : undefined;
+    const what = thrown ?? (stop!.kind === 'undefined' ? `UNDEFINED (${stop!.reason})` : stop!.kind === 'fault' ? stop!.message : jsonStop(stop!));
     if (!inBody(pc)) { fatal = `hvlab stopped outside the case bodies at PC 0x${pc.toString(16)}: ${what}`; break; }
-    events.push({ pc, what, undefined: stop?.kind === 'undefined' });
+    events.push({ pc, what, undefined: stop?.kind === 'undefined' || ec === 0, ec, esr: ec === undefined ? undefined : ev!.esr >>> 0 });
     cpu.stopReason = undefined;
     cpu.jumped = false;
     cpu.pc = pc + 4n;
@@ -191,7 +209,7 @@ const tokenEc = (t: string): number => ((t.charCodeAt(1) - 0x40) << 4) | (t.char
 
 // ------------------------------------------------------------------ one batch
 
-interface BatchOutcome { mismatches: FuzzMismatch[]; compared: FuzzCase[]; bothUndef: FuzzCase[]; error?: string }
+interface BatchOutcome { mismatches: FuzzMismatch[]; compared: FuzzCase[]; bothUndef: FuzzCase[]; bothFault: FuzzCase[]; error?: string }
 
 export function runBatch(cases: FuzzCase[], decoder: Decoder, tag = 'fuzz'): BatchOutcome {
   const all: { body: string[]; state?: SnippetState }[] = [{ body: VECTOR_CASE_BODY }, ...cases.map((c) => ({ body: c.body, state: c.state }))];
@@ -203,7 +221,7 @@ export function runBatch(cases: FuzzCase[], decoder: Decoder, tag = 'fuzz'): Bat
   const inBody = (pc: bigint): boolean => caseOf(pc) >= 0;
 
   const hv = runHvlabResilient(elf, (all.length + 1) * 100_000, inBody);
-  const out: BatchOutcome = { mismatches: [], compared: [], bothUndef: [] };
+  const out: BatchOutcome = { mismatches: [], compared: [], bothUndef: [], bothFault: [] };
   if (hv.fatal) { out.error = hv.fatal; return out; }
   const logPath = elf.replace(/\.elf$/, '.int.log');
   if (existsSync(logPath)) rmSync(logPath);
@@ -245,8 +263,15 @@ export function runBatch(cases: FuzzCase[], decoder: Decoder, tag = 'fuzz'): Bat
     }
     if (hvWord && qWord) {
       if (hvWord.undefined && qWord.ec === 0) { out.bothUndef.push(c); return; }
-      const bothFault = !hvWord.undefined && (qWord.ec === 0x24 || qWord.ec === 0x25);
-      if (!bothFault) { mm('exception-kind', `QEMU: ${qWord.name} (ESR 0x${qWord.esr}); hvlab: ${hvWord.what}`, diffs); return; }
+      // the same exception on both sides: same class, and the same syndrome where hvlab gives one
+      const same = hvWord.ec !== undefined
+        ? hvWord.ec === qWord.ec && hvWord.esr === parseInt(qWord.esr, 16)
+        : !hvWord.undefined && (qWord.ec === 0x24 || qWord.ec === 0x25 || qWord.ec === 0x26);
+      if (!same) {
+        mm('exception-kind', `QEMU: ${qWord.name} (ESR 0x${qWord.esr}); hvlab: ${hvWord.what}`, diffs);
+        return;
+      }
+      out.bothFault.push(c); // and the states after the skipped instruction are compared below
     } else if (hvWord) {
       mm('hvlab-stop', `hvlab: ${hvWord.what}; QEMU executes it`, diffs);
       return;
@@ -268,14 +293,14 @@ export function runFuzz(opts: FuzzOptions): FuzzReport {
   const decoder = a64Decoder();
   const classes = opts.classes ?? ALL_CLASSES;
   const rng = new Rng(opts.seed);
-  const ctx: BuildContext = { decoder, prologue: prologueFor(decoder) };
+  const ctx: BuildContext = { decoder, prologue: prologueFor(decoder), misalign: opts.misalign ?? 0.05 };
   const stats: ClassStats[] = [];
   const cases: FuzzCase[] = [];
   let nextId = 0;
 
   for (const cls of classes) {
     const encs = classEncodings(decoder, cls);
-    const st: ClassStats = { cls, encodings: encs.length, encodingsCovered: new Set(), generated: 0, compared: 0, mismatches: 0, bothUndef: 0, skipped: new Map(), mismatchNames: new Set() };
+    const st: ClassStats = { cls, encodings: encs.length, encodingsCovered: new Set(), generated: 0, compared: 0, mismatches: 0, bothUndef: 0, bothFault: 0, skipped: new Map(), mismatchNames: new Set() };
     stats.push(st);
     const crng = new Rng(rng.u32()); // per-class stream: --class C reproduces the same words
     const dead = new Set<string>();
@@ -310,6 +335,7 @@ export function runFuzz(opts: FuzzOptions): FuzzReport {
     if (r.error) errors.push(`batch ${b / batchSize}: ${r.error}`);
     for (const c of r.compared) byClass.get(c.cls)!.compared++;
     for (const c of r.bothUndef) byClass.get(c.cls)!.bothUndef++;
+    for (const c of r.bothFault) byClass.get(c.cls)!.bothFault++;
     for (const m of r.mismatches) {
       const s = byClass.get(m.cls)!;
       s.mismatches++;

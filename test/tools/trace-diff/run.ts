@@ -5,7 +5,7 @@ import { mkdtempSync, statSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseRunArgs } from '../../../emulator/cli-options';
-import { VirtBoard } from '../../../emulator/machine/virt-board';
+import { boardFromOptions } from '../../../emulator/machine/board-from-options';
 import { openTrace } from '../../../emulator/debug/trace';
 import type { Cpu, StopReason } from '../../../emulator/cpu/cpu';
 import { diffTraces, type TraceDiffResult } from './diff';
@@ -66,11 +66,8 @@ export async function runTraceDiff(opts: TraceRunOptions): Promise<TraceRunResul
   try {
     // ---- hvlab, in-process
     const ro = parseRunArgs(hvlabArgs(opts.args));
-    const board = new VirtBoard({ cpu: ro.cpu, smp: ro.smp, memory: ro.memory, kernel: ro.kernel, initrd: ro.initrd, append: ro.append, uartOut: () => undefined });
-    board.loadKernelFile(ro.kernel!);
+    const board = boardFromOptions(ro, () => undefined);
     const cpu = board.cpus[0];
-    // QEMU's reset leaves PSTATE.Z set (its ZF field is 0); the architecture says UNKNOWN.
-    if (cpu.nzcv === 0) { cpu.nzcv = 4; notes.push("hvlab's reset NZCV (0000) set to QEMU's (0100) for the comparison; architecturally UNKNOWN"); }
     const trace = openTrace(hvlabLog, { cpu: ro.cpu, fpu: opts.fpu });
     cpu.beforeInsn = opts.wrapHook ? opts.wrapHook(trace.hook) : trace.hook;
     let stop: StopReason | undefined;

@@ -8,6 +8,7 @@
 // UNDEFINED too, except the reserved part of the ID register space, which reads as zero
 // (Arm ARM D19.1: op0=3, op1=0, CRn=0, CRm=1..7 "reserved, RAZ").
 import type { Cpu } from '../../../cpu/cpu';
+import { SYS } from '../../../cpu/system-state';
 
 export type SysRegRead = (cpu: Cpu, t: number) => void;
 export type SysRegWrite = (cpu: Cpu, lo: number, hi: number) => void;
@@ -18,6 +19,12 @@ export interface SysRegDef {
   name: string;
   read?: SysRegRead;
   write?: SysRegWrite;
+  /**
+   * Access from EL0 (only registers with op1 = 3 can have it): 'r' or 'rw', optionally gated by a
+   * SCTLR_EL1 bit whose clear value traps the access to EL1 (EC 0x18), e.g. UCT for CTR_EL0.
+   */
+  el0?: 'r' | 'rw';
+  el0Gate?: number;
 }
 
 /** The 16-bit key op0:op1:CRn:CRm:op2, i.e. bits [20:5] of an MRS/MSR word. */
@@ -45,6 +52,10 @@ export const DC_ZVA_BYTES = 4 << DCZID_VALUE;
  * (implemented, no half precision); GIC = 0 (no system-register interface yet).
  */
 export const ID_AA64PFR0_VALUE = 0x0111;
+/** ID_AA64PFR0_EL1 for a PE's configuration: the EL2 and EL3 fields say whether they exist. */
+function pfr0(cpu: Cpu): number {
+  return (ID_AA64PFR0_VALUE & ~0xff00) | 0x11 | (cpu.config.hasEl2 ? 0x100 : 0) | (cpu.config.hasEl3 ? 0x1000 : 0);
+}
 /** ID_AA64ISAR0_EL1: CRC32 = 1 (bits 19:16), Atomic = 2 (LSE, bits 23:20); nothing else. */
 export const ID_AA64ISAR0_VALUE = 0x00210000;
 /** ID_AA64MMFR0_EL1: PARange = 5 (48 bits, what the memory path accepts); 4K and 64K granules. */
@@ -53,8 +64,6 @@ export const ID_AA64MMFR1_VALUE = 0;
 export const ID_AA64MMFR2_VALUE = 0;
 /** ID_AA64DFR0_EL1: DebugVer = 6 (Armv8.0 debug). */
 export const ID_AA64DFR0_VALUE = 0x6;
-/** CurrentEL: EL1 (bits 3:2 = 1) until the exception model tracks the level (issue 3). */
-export const CURRENT_EL_VALUE = 0x4;
 
 /** FPCR bits that hold state: AHP, DN, FZ, RMode, Stride, Len (no FP16, no trapped exceptions). */
 export const FPCR_MASK = 0x07f70000;
@@ -63,30 +72,120 @@ export const FPSR_MASK = 0x0800009f;
 
 const constant = (lo: number, hi = 0): SysRegRead => (cpu, t) => { cpu.xlo[t] = lo | 0; cpu.xhi[t] = hi | 0; };
 
+/** SCTLR_EL1 bits gating EL0 access (Arm ARM D17.2.118): UMA (DAIF), UCT (CTR_EL0), DZE (DC ZVA). */
+export const SCTLR_UMA = 1 << 9, SCTLR_UCT = 1 << 15, SCTLR_DZE = 1 << 14;
+
+/**
+ * A register that is plain state in cpu.sysLo/sysHi at its own encoding key. `maskLo/maskHi` are
+ * the bits that hold state (others read as zero); `check` may refuse a value hvlab cannot honour
+ * yet (returns the reason), which stops the run instead of silently behaving differently.
+ */
+function plain(name: string, op0: number, op1: number, crn: number, crm: number, op2: number,
+  maskLo = -1, maskHi = -1, check?: (cpu: Cpu, lo: number, hi: number) => string | undefined): SysRegDef {
+  const key = sysregKey(op0, op1, crn, crm, op2);
+  return {
+    op0, op1, crn, crm, op2, name,
+    read: (cpu, t) => { cpu.xlo[t] = cpu.sysLo[key]; cpu.xhi[t] = cpu.sysHi[key]; },
+    write: (cpu, lo, hi) => {
+      const why = check?.(cpu, lo, hi);
+      if (why) cpu.stop({ kind: 'fault', pc: cpu.pc, message: `MSR ${name}: ${why}` });
+      cpu.sysLo[key] = lo & maskLo; cpu.sysHi[key] = hi & maskHi;
+    },
+  };
+}
+
+/** SPSR bits that hold state here: NZCV, SS, IL, DAIF, M[4:0] (no PAN/UAO/DIT/SSBS/BTYPE). */
+const SPSR_MASK = 0xf03003df | 0;
+
+/** Bits set in `lo/hi` that hvlab does not implement yet, named; undefined when all are supported. */
+function unsupportedBits(lo: number, hi: number, supportedLo: number, supportedHi: number, names: Record<number, string>): string | undefined {
+  const bad: string[] = [];
+  for (let b = 0; b < 64; b++) {
+    const set = b < 32 ? (lo >>> b) & 1 : (hi >>> (b - 32)) & 1;
+    const ok = b < 32 ? (supportedLo >>> b) & 1 : (supportedHi >>> (b - 32)) & 1;
+    if (set && !ok) bad.push(names[b] ?? `bit ${b}`);
+  }
+  return bad.length ? `${bad.join(', ')} not implemented yet (the MMU, traps and interrupts arrive with the system issue)` : undefined;
+}
+
+/**
+ * SCTLR_ELx: M (MMU), A (alignment checks), EE/E0E (big-endian) and WXN change behaviour hvlab
+ * does not model yet, so setting them stops the run with a clear message; cache enables, SA/SA0
+ * and the EL0 gates are kept (the gates are honoured for EL0 accesses).
+ */
+const SCTLR_UNSUPPORTED = (1 << 0) | (1 << 1) | (1 << 19) | (1 << 24) | (1 << 25);
+const SCTLR_NAMES: Record<number, string> = { 0: 'M (MMU enable)', 1: 'A (alignment check)', 19: 'WXN', 24: 'E0E', 25: 'EE' };
+const sctlrCheck = (_cpu: Cpu, lo: number, hi: number): string | undefined => unsupportedBits(lo, hi, ~SCTLR_UNSUPPORTED, -1, SCTLR_NAMES);
+
+/** HCR_EL2 bits with an implemented meaning: SWIO, FB, BSU, RW, TGE, TSC, CD, ID (no caches/broadcast to model). */
+const HCR_OK_LO = (1 << 1) | (1 << 9) | (3 << 10) | (1 << 31) | (1 << 27) | (1 << 19);
+const HCR_OK_HI = (1 << 0) | (1 << 1);
+const HCR_NAMES: Record<number, string> = { 0: 'VM (stage 2)', 3: 'FMO', 4: 'IMO', 5: 'AMO', 6: 'VF', 7: 'VI', 8: 'VSE', 12: 'DC', 13: 'TWI', 14: 'TWE', 15: 'TID0', 16: 'TID1', 17: 'TID2', 18: 'TID3', 20: 'TIDCP', 21: 'TACR', 22: 'TSW', 23: 'TPCP', 24: 'TPU', 25: 'TTLB', 26: 'TVM', 28: 'TDZ', 29: 'HCD', 30: 'TRVM', 34: 'E2H' };
+function hcrCheck(_cpu: Cpu, lo: number, hi: number): string | undefined {
+  if (((lo >>> 31) & 1) === 0) return 'RW = 0 (AArch32 EL1) is not supported: hvlab is AArch64 only';
+  return unsupportedBits(lo, hi, HCR_OK_LO, HCR_OK_HI, HCR_NAMES);
+}
+/** SCR_EL3: NS, IRQ, FIQ, EA, SMD, HCE, RW hold meaning here; the rest is not implemented yet. */
+const SCR_OK = (1 << 0) | (1 << 1) | (1 << 2) | (1 << 3) | (1 << 7) | (1 << 8) | (1 << 10) | (3 << 4);
+function scrCheck(_cpu: Cpu, lo: number, hi: number): string | undefined {
+  if (((lo >>> 10) & 1) === 0) return 'RW = 0 (AArch32 lower ELs) is not supported: hvlab is AArch64 only';
+  return unsupportedBits(lo, hi, SCR_OK, 0, { 11: 'ST', 12: 'TWI', 13: 'TWE', 9: 'SIF' });
+}
+
+/** SP_ELn as a system register: readable from a higher EL (SP_EL0 needs SPSel = 1, Arm ARM C5.2.15). */
+function spEl(n: number, op1: number): SysRegDef {
+  const refuse = (cpu: Cpu): boolean => n === 0 && cpu.spsel === 0;
+  return {
+    op0: 3, op1, crn: 4, crm: 1, op2: 0, name: `SP_EL${n}`,
+    read: (cpu, t) => {
+      if (refuse(cpu)) cpu.undefinedInstruction(0xd5384100 | t, 'MRS SP_EL0 while PSTATE.SP selects SP_EL0');
+      const v = cpu.getSpEl(n); cpu.xlo[t] = Number(v & 0xffffffffn) | 0; cpu.xhi[t] = Number(v >> 32n) | 0;
+    },
+    write: (cpu, lo, hi) => {
+      if (refuse(cpu)) cpu.undefinedInstruction(0xd5184100, 'MSR SP_EL0 while PSTATE.SP selects SP_EL0');
+      cpu.setSpEl(n, lo, hi);
+    },
+  };
+}
+
 export const SYSREGS: readonly SysRegDef[] = [
   // --- special-purpose registers (op0=3, op1=3/0, CRn=4) ---
-  { op0: 3, op1: 3, crn: 4, crm: 2, op2: 0, name: 'NZCV',
+  { op0: 3, op1: 3, crn: 4, crm: 2, op2: 0, name: 'NZCV', el0: 'rw',
     read: (cpu, t) => { cpu.xlo[t] = cpu.nzcv << 28; cpu.xhi[t] = 0; },
     write: (cpu, lo) => { cpu.nzcv = lo >>> 28; } },
-  { op0: 3, op1: 3, crn: 4, crm: 2, op2: 1, name: 'DAIF',
+  { op0: 3, op1: 3, crn: 4, crm: 2, op2: 1, name: 'DAIF', el0: 'rw', el0Gate: SCTLR_UMA,
     read: (cpu, t) => { cpu.xlo[t] = cpu.daif & 0x3c0; cpu.xhi[t] = 0; },
     write: (cpu, lo) => { cpu.daif = lo & 0x3c0; } },
   { op0: 3, op1: 0, crn: 4, crm: 2, op2: 0, name: 'SPSEL',
     read: (cpu, t) => { cpu.xlo[t] = cpu.spsel; cpu.xhi[t] = 0; },
-    // Only the value is stored: the banked stack pointers arrive with issue 3.
-    write: (cpu, lo) => { cpu.spsel = lo & 1; } },
-  { op0: 3, op1: 0, crn: 4, crm: 2, op2: 2, name: 'CURRENTEL', read: constant(CURRENT_EL_VALUE) },
-  { op0: 3, op1: 3, crn: 4, crm: 4, op2: 0, name: 'FPCR',
+    write: (cpu, lo) => cpu.setPstate(cpu.el, lo & 1) },
+  { op0: 3, op1: 0, crn: 4, crm: 2, op2: 2, name: 'CURRENTEL',
+    read: (cpu, t) => { cpu.xlo[t] = cpu.el << 2; cpu.xhi[t] = 0; } },
+  { op0: 3, op1: 3, crn: 4, crm: 4, op2: 0, name: 'FPCR', el0: 'rw',
     read: (cpu, t) => { cpu.xlo[t] = cpu.fpcr & FPCR_MASK; cpu.xhi[t] = 0; },
     write: (cpu, lo) => { cpu.fpcr = lo & FPCR_MASK; } },
-  { op0: 3, op1: 3, crn: 4, crm: 4, op2: 1, name: 'FPSR',
+  { op0: 3, op1: 3, crn: 4, crm: 4, op2: 1, name: 'FPSR', el0: 'rw',
     read: (cpu, t) => { cpu.xlo[t] = cpu.fpsr & FPSR_MASK; cpu.xhi[t] = 0; },
     write: (cpu, lo) => { cpu.fpsr = lo & FPSR_MASK; } },
+  // --- exception model (Arm ARM D1.10): per-EL link, saved-state, syndrome, fault and vector registers ---
+  plain('SPSR_EL1', 3, 0, 4, 0, 0, SPSR_MASK, 0), plain('SPSR_EL2', 3, 4, 4, 0, 0, SPSR_MASK, 0), plain('SPSR_EL3', 3, 6, 4, 0, 0, SPSR_MASK, 0),
+  plain('ELR_EL1', 3, 0, 4, 0, 1), plain('ELR_EL2', 3, 4, 4, 0, 1), plain('ELR_EL3', 3, 6, 4, 0, 1),
+  plain('ESR_EL1', 3, 0, 5, 2, 0, -1, 0), plain('ESR_EL2', 3, 4, 5, 2, 0, -1, 0), plain('ESR_EL3', 3, 6, 5, 2, 0, -1, 0),
+  plain('FAR_EL1', 3, 0, 6, 0, 0), plain('FAR_EL2', 3, 4, 6, 0, 0), plain('FAR_EL3', 3, 6, 6, 0, 0),
+  plain('HPFAR_EL2', 3, 4, 6, 0, 4, ~0xf, 0xf),
+  plain('VBAR_EL1', 3, 0, 12, 0, 0, ~0x7ff), plain('VBAR_EL2', 3, 4, 12, 0, 0, ~0x7ff), plain('VBAR_EL3', 3, 6, 12, 0, 0, ~0x7ff),
+  spEl(0, 0), spEl(1, 4), spEl(2, 6),
+  // --- system control ---
+  plain('SCTLR_EL1', 3, 0, 1, 0, 0, -1, 0, sctlrCheck), plain('SCTLR_EL2', 3, 4, 1, 0, 0, -1, 0, sctlrCheck), plain('SCTLR_EL3', 3, 6, 1, 0, 0, -1, 0, sctlrCheck),
+  plain('HCR_EL2', 3, 4, 1, 1, 0, -1, -1, hcrCheck),
+  plain('SCR_EL3', 3, 6, 1, 1, 0, 0x3fff, 0, scrCheck),
+  plain('MDCR_EL2', 3, 4, 1, 1, 1, 0xfffff, 0),
+  plain('TPIDR_EL2', 3, 4, 13, 0, 2), plain('TPIDR_EL3', 3, 6, 13, 0, 2),
   // --- thread ID registers ---
-  { op0: 3, op1: 3, crn: 13, crm: 0, op2: 2, name: 'TPIDR_EL0',
+  { op0: 3, op1: 3, crn: 13, crm: 0, op2: 2, name: 'TPIDR_EL0', el0: 'rw',
     read: (cpu, t) => { cpu.xlo[t] = cpu.tpidrEl0Lo; cpu.xhi[t] = cpu.tpidrEl0Hi; },
     write: (cpu, lo, hi) => { cpu.tpidrEl0Lo = lo; cpu.tpidrEl0Hi = hi; } },
-  { op0: 3, op1: 3, crn: 13, crm: 0, op2: 3, name: 'TPIDRRO_EL0',
+  { op0: 3, op1: 3, crn: 13, crm: 0, op2: 3, name: 'TPIDRRO_EL0', el0: 'r',
     read: (cpu, t) => { cpu.xlo[t] = cpu.tpidrroEl0Lo; cpu.xhi[t] = cpu.tpidrroEl0Hi; },
     write: (cpu, lo, hi) => { cpu.tpidrroEl0Lo = lo; cpu.tpidrroEl0Hi = hi; } },
   { op0: 3, op1: 0, crn: 13, crm: 0, op2: 4, name: 'TPIDR_EL1',
@@ -103,9 +202,11 @@ export const SYSREGS: readonly SysRegDef[] = [
     // Bit 31 RES1; Aff0 = core number (0x80000000 for the boot core).
     read: (cpu, t) => { cpu.xlo[t] = 0x80000000 | (cpu.index & 0xff); cpu.xhi[t] = 0; } },
   { op0: 3, op1: 0, crn: 0, crm: 0, op2: 6, name: 'REVIDR_EL1', read: constant(0) },
-  { op0: 3, op1: 3, crn: 0, crm: 0, op2: 1, name: 'CTR_EL0', read: constant(CTR_VALUE) },
-  { op0: 3, op1: 3, crn: 0, crm: 0, op2: 7, name: 'DCZID_EL0', read: constant(DCZID_VALUE) },
-  { op0: 3, op1: 0, crn: 0, crm: 4, op2: 0, name: 'ID_AA64PFR0_EL1', read: constant(ID_AA64PFR0_VALUE) },
+  { op0: 3, op1: 3, crn: 0, crm: 0, op2: 1, name: 'CTR_EL0', el0: 'r', el0Gate: SCTLR_UCT, read: constant(CTR_VALUE) },
+  { op0: 3, op1: 3, crn: 0, crm: 0, op2: 7, name: 'DCZID_EL0', el0: 'r',
+    // DZP (bit 4) reads 1 where DC ZVA is prohibited: at EL0 unless SCTLR_EL1.DZE.
+    read: (cpu, t) => { cpu.xlo[t] = DCZID_VALUE | (cpu.el === 0 && (cpu.sysLo[SYS.SCTLR[1]] & SCTLR_DZE) === 0 ? 0x10 : 0); cpu.xhi[t] = 0; } },
+  { op0: 3, op1: 0, crn: 0, crm: 4, op2: 0, name: 'ID_AA64PFR0_EL1', read: (cpu, t) => { cpu.xlo[t] = pfr0(cpu); cpu.xhi[t] = 0; } },
   { op0: 3, op1: 0, crn: 0, crm: 5, op2: 0, name: 'ID_AA64DFR0_EL1', read: constant(ID_AA64DFR0_VALUE) },
   { op0: 3, op1: 0, crn: 0, crm: 6, op2: 0, name: 'ID_AA64ISAR0_EL1', read: constant(ID_AA64ISAR0_VALUE) },
   { op0: 3, op1: 0, crn: 0, crm: 7, op2: 0, name: 'ID_AA64MMFR0_EL1', read: constant(ID_AA64MMFR0_VALUE) },
