@@ -106,6 +106,7 @@ export class Cpu {
   /** High half returned by the 64-bit loads (ld64), to avoid allocating a pair. */
   ldHi = 0;
 
+  /** Instructions executed, counting those that took a synchronous exception (they use budget). */
   retired = 0;
   stopReason: StopReason | undefined;
   /** Called before each instruction when set (trace, single-step); forces the slow loop. */
@@ -352,7 +353,9 @@ export class Cpu {
         done = this.beforeInsn ? this.runSlow(done, budget) : this.runFast(done, budget);
       } catch (e) {
         if (e !== STOP) throw e;
-        done = this.progress; // the stopped (or excepting) instruction did not retire
+        // A stopped instruction did not happen. One that took a synchronous exception did not
+        // retire either, but it spends budget: a guest in an exception loop must still yield.
+        done = this.progress + (this.stopReason === undefined ? 1 : 0);
         this.jumped = false;  // an exception entry set it; the next block starts at the vector
       }
     }

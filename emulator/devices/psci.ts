@@ -16,7 +16,11 @@ function setX0(cpu: Cpu, v: number): void {
   cpu.xhi[0] = v < 0 ? -1 : 0;
 }
 
-/** Handles one PSCI call; always "handled" (unknown functions return NOT_SUPPORTED). */
+/**
+ * Handles a call on the board's firmware conduit. As in QEMU 7.2 (arm_is_psci_call), every HVC or
+ * SMC on the conduit is a firmware call whatever its immediate and function ID: unknown
+ * functions return NOT_SUPPORTED rather than trapping.
+ */
 export function psciCall(cpu: Cpu): boolean {
   const fn = cpu.xlo[0] >>> 0;
   switch (fn) {

@@ -66,9 +66,9 @@ export class VirtBoard implements CpuEnvironment {
     this.cpus[0].pc = img.entry;
   }
 
-  hypervisorCall(cpu: Cpu, kind: 'hvc' | 'smc', imm16: number): boolean {
-    // Only the board's conduit reaches its firmware; SMCCC calls use immediate 0 (DEN 0028).
-    return kind === this.conduit && imm16 === 0 ? psciCall(cpu) : false;
+  hypervisorCall(cpu: Cpu, kind: 'hvc' | 'smc', _imm16: number): boolean {
+    // Every call on the board's conduit reaches its firmware (as QEMU); the other one is architectural.
+    return kind === this.conduit ? psciCall(cpu) : false;
   }
 
   /** Runs until a stop or until `maxInstructions` retire; returns the stop (undefined = budget spent). */

@@ -1,22 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import { DtbError, FdtNode, readDtb, writeDtb } from '../../emulator/machine/fdt';
-
-/** dtc's DTS for a blob (dtc reads the blob from stdin). */
-export function dtcDecompile(blob: Uint8Array): { dts: string; stderr: string } {
-  const r = spawnSync('dtc', ['-I', 'dtb', '-O', 'dts', '-'], { input: blob, encoding: 'utf8' });
-  if (r.error) throw r.error;
-  assert.equal(r.status, 0, `dtc failed: ${r.stderr}`);
-  return { dts: r.stdout, stderr: r.stderr };
-}
-
-/** dtc compiles DTS source to a blob, for reading blobs we did not write. */
-export function dtcCompile(dts: string): Uint8Array {
-  const r = spawnSync('dtc', ['-I', 'dts', '-O', 'dtb', '-q', '-'], { input: dts });
-  if (r.error) throw r.error;
-  assert.equal(r.status, 0, `dtc failed: ${r.stderr.toString()}`);
-  return new Uint8Array(r.stdout);
-}
+import { dtcCompile, dtcDecompile } from './dtc';
 
 function sample(): FdtNode {
   const root = new FdtNode('');
@@ -82,7 +66,7 @@ describe('FDT writer', () => {
 
   it('is accepted by dtc, which decompiles every value type as written', () => {
     const { dts } = dtcDecompile(writeDtb({ root: sample(), reservations: [{ address: 0x48000000n, size: 0x1000n }] }));
-    assert.match(dts, /\/memreserve\/\s+0x48000000 0x1000;/);
+    assert.match(dts, /\/memreserve\/\s+0x0*48000000 0x0*1000;/);
     assert.match(dts, /reg = <0x00 0x40000000 0x00 0x8000000>;/);
     assert.match(dts, /interrupt-controller;/);
     assert.match(dts, /compat-list = "a,b\\0c";/);

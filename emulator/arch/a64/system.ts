@@ -23,14 +23,14 @@ const crm = (i: number): number => (i >>> 8) & 15;
 function mrs(cpu: Cpu, i: number): void {
   const d = SYSREG_BY_KEY[sysKey(i)];
   if (d === undefined || d.read === undefined) unimplementedSysreg(cpu, i, 'MRS');
-  if (cpu.el < MIN_EL[(i >>> 16) & 7] || !cpu.implementsEl(MIN_EL[(i >>> 16) & 7])) checkLowAccess(cpu, i, d, false);
+  if (cpu.el <= MIN_EL[(i >>> 16) & 7]) checkLowAccess(cpu, i, d, false);
   d.read(cpu, wz(i & 31));
 }
 
 function msr(cpu: Cpu, i: number): void {
   const d = SYSREG_BY_KEY[sysKey(i)];
   if (d === undefined || d.write === undefined) unimplementedSysreg(cpu, i, 'MSR');
-  if (cpu.el < MIN_EL[(i >>> 16) & 7] || !cpu.implementsEl(MIN_EL[(i >>> 16) & 7])) checkLowAccess(cpu, i, d, true);
+  if (cpu.el <= MIN_EL[(i >>> 16) & 7]) checkLowAccess(cpu, i, d, true);
   const t = rz(i & 31);
   d.write(cpu, cpu.xlo[t], cpu.xhi[t]);
 }
@@ -42,13 +42,16 @@ function msr(cpu: Cpu, i: number): void {
 const MIN_EL = [1, 1, 1, 0, 2, 2, 3, 1];
 
 /**
- * An access from below the register's minimum EL (or to an EL2/EL3 register of an EL that does
- * not exist): UNDEFINED, except EL0-accessible registers, which are allowed or trapped to EL1
- * (EC 0x18, Arm ARM D17.2.37 ISS for trapped MSR/MRS) when their SCTLR_EL1 gate bit is clear.
+ * Checks an access at or below the register's minimum EL (the hot case, EL1 registers at EL1, costs
+ * one comparison more): an EL2/EL3 register of an EL that does not exist is UNDEFINED; from
+ * below the minimum EL it is UNDEFINED; EL0 accesses to op1=3 registers are allowed only for the
+ * EL0-accessible ones, trapped to EL1 (EC 0x18, Arm ARM D17.2.37 ISS for MSR/MRS) when their
+ * SCTLR_EL1 gate bit is clear.
  */
 function checkLowAccess(cpu: Cpu, i: number, d: SysRegDef, write: boolean): void {
   const minEl = MIN_EL[(i >>> 16) & 7];
   if (!cpu.implementsEl(minEl)) cpu.undefinedInstruction(i, `${write ? 'MSR' : 'MRS'} ${d.name}: EL${minEl} is not implemented`);
+  if (cpu.el === minEl && minEl > 0) return;
   if (cpu.el === 0 && d.el0 && (!write || d.el0 === 'rw')) {
     if (d.el0Gate === undefined || (cpu.sysLo[SYS.SCTLR[1]] & d.el0Gate) !== 0) return;
     const iss = (((i >>> 19) & 3) << 20) | (((i >>> 5) & 7) << 17) | (((i >>> 16) & 7) << 14) | (((i >>> 12) & 15) << 10) |

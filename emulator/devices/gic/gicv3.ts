@@ -296,6 +296,13 @@ export class GicV3 {
     if (t >= 0) this.updateCpu(t);
   }
 
+  /** Re-evaluates every CPU that one of SPIs first..first+count-1 is delivered to. */
+  updateSpis(first: number, count: number): void {
+    let mask = 0;
+    for (let i = first; i < first + count && i < this.numIrq; i++) if (this.target[i] >= 0) mask |= 1 << this.target[i];
+    for (let c = 0; c < this.numCpus; c++) if (mask & (1 << c)) this.updateCpu(c);
+  }
+
   updateAll(): void {
     for (let c = 0; c < this.numCpus; c++) this.updateCpu(c);
   }

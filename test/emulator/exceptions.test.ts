@@ -1,0 +1,103 @@
+// Exception-model details QEMU cannot be the reference for (where QEMU 7.2 deviates from the Arm
+// ARM, or where hvlab refuses state it does not model yet).
+import { strict as assert } from 'node:assert';
+import { Cpu } from '../../emulator/cpu/cpu';
+import { PhysicalMemory } from '../../emulator/cpu/physical-memory';
+import { SYS } from '../../emulator/cpu/system-state';
+
+const RAM = 0x40000000;
+
+function cpuWith(words: number[], config: { hasEl2?: boolean; startEl?: number } = {}): Cpu {
+  const mem = new PhysicalMemory(RAM, 1 << 20);
+  words.forEach((w, i) => mem.write32(RAM + i * 4, w));
+  const cpu = new Cpu(mem, { hypervisorCall: () => false }, 0, config);
+  cpu.pc = BigInt(RAM);
+  return cpu;
+}
+
+describe('exception model (unit)', () => {
+  it('traps MSR DAIFSet at EL0 with SCTLR_EL1.UMA clear, with the Arm ARM syndrome (op1=3, op2=6)', () => {
+    const cpu = cpuWith([0xd50342df]); // msr daifset, #2
+    cpu.setSys(SYS.VBAR[1], RAM + 0x800, 0);
+    cpu.setPstate(0, 0);
+    cpu.run(1);
+    assert.equal(cpu.el, 1);
+    assert.equal(cpu.pc, BigInt(RAM + 0x800 + 0x400), 'lower-EL synchronous vector');
+    assert.equal(cpu.sysLo[SYS.ESR[1]] >>> 0, (0x18 << 26 | 1 << 25 | 6 << 17 | 3 << 14 | 4 << 10 | 31 << 5 | 2 << 1) >>> 0);
+    assert.equal(cpu.sysLo[SYS.ELR[1]] >>> 0, RAM, 'preferred return is the trapped instruction');
+    assert.equal(cpu.daif, 0x3c0);
+  });
+
+  it('lets EL0 write DAIF when SCTLR_EL1.UMA is set', () => {
+    const cpu = cpuWith([0xd50342df]);
+    cpu.sysLo[SYS.SCTLR[1]] |= 1 << 9;
+    cpu.setPstate(0, 0);
+    cpu.daif = 0;
+    cpu.run(1);
+    assert.equal(cpu.el, 0);
+    assert.equal(cpu.daif, 0x80);
+  });
+
+  it('reports EL2 in ID_AA64PFR0_EL1 only when the PE has it', () => {
+    for (const hasEl2 of [false, true]) {
+      const cpu = cpuWith([0xd5380400], { hasEl2 }); // mrs x0, id_aa64pfr0_el1
+      cpu.run(1);
+      assert.equal((cpu.xlo[0] >>> 8) & 15, hasEl2 ? 1 : 0);
+      assert.equal(cpu.xlo[0] & 0xff, 0x11);
+    }
+  });
+
+  it('refuses to enable the MMU before it exists, naming the bit', () => {
+    const cpu = cpuWith([0xd5181000]); // msr sctlr_el1, x0
+    cpu.setX(0, 0x30d00801n);
+    cpu.run(1);
+    assert.equal(cpu.stopReason?.kind, 'fault');
+    assert.match(cpu.stopReason?.kind === 'fault' ? cpu.stopReason.message : '', /MSR SCTLR_EL1: M \(MMU enable\) not implemented yet/);
+  });
+
+  it('refuses HCR_EL2 traps it does not implement, and accepts RW|TSC', () => {
+    const bad = cpuWith([0xd51c1100], { hasEl2: true, startEl: 2 }); // msr hcr_el2, x0
+    bad.setX(0, 0x80000001n); // RW | VM
+    bad.run(1);
+    assert.match(bad.stopReason?.kind === 'fault' ? bad.stopReason.message : '', /VM \(stage 2\) not implemented yet/);
+    const ok = cpuWith([0xd51c1100], { hasEl2: true, startEl: 2 });
+    ok.setX(0, 0x80080000n);
+    ok.run(1);
+    assert.equal(ok.stopReason, undefined);
+    assert.equal(ok.getSys(SYS.HCR_EL2), 0x80080000n);
+  });
+
+  it('makes EL2 registers UNDEFINED at EL1 and when EL2 does not exist', () => {
+    const cpu = cpuWith([0xd53c1100]); // mrs x0, hcr_el2 (no EL2)
+    cpu.setSys(SYS.VBAR[1], RAM + 0x800, 0);
+    cpu.run(1);
+    assert.equal(cpu.sysLo[SYS.ESR[1]] >>> 0, 0x02000000);
+    assert.equal(cpu.pc, BigInt(RAM + 0x800 + 0x200));
+  });
+
+  it('banks SP per EL and SPSel, and ERET restores the selection', () => {
+    const cpu = cpuWith([0xd69f03e0], { hasEl2: true, startEl: 2 }); // eret
+    cpu.setSpEl(1, 0x1111, 0); cpu.setSpEl(0, 0x2222, 0); cpu.setSpEl(2, 0x3333, 0);
+    cpu.setSys(SYS.SPSR[2], 0x3c4, 0); // EL1t
+    cpu.setSys(SYS.ELR[2], RAM + 0x100, 0);
+    cpu.run(1);
+    assert.equal(cpu.el, 1);
+    assert.equal(cpu.spsel, 0);
+    assert.equal(cpu.xlo[31], 0x2222, 'EL1t runs on SP_EL0');
+    assert.equal(cpu.getSpEl(2), 0x3333n);
+    assert.equal(cpu.pc, BigInt(RAM + 0x100));
+  });
+});
+
+describe('exception storms', () => {
+  it('a guest whose vector holds an UNDEFINED word still yields after its budget', () => {
+    const cpu = cpuWith([0x00000000]); // udf #0 at RAM, VBAR_EL1 = RAM: every exception lands on it again
+    cpu.setSys(SYS.VBAR[1], RAM, 0);
+    cpu.pc = BigInt(RAM + 0x200);
+    cpu.mem.write32(RAM + 0x200, 0);
+    assert.equal(cpu.run(1000), 1000);
+    assert.equal(cpu.stopReason, undefined);
+    assert.equal(cpu.pc, BigInt(RAM + 0x200));
+    assert.equal(cpu.sysLo[SYS.ESR[1]] >>> 0, 0x02000000);
+  });
+});
