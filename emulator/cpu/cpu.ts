@@ -8,7 +8,7 @@ import type { Exec } from '../arch/encoding';
 import { SLOTS, TWO32 } from './regs';
 import type { PhysicalMemory } from './physical-memory';
 import { EC, ESR_IL, takeException, type ExceptionEvent, type ExceptionKind } from './exceptions';
-import { HCR, MDCR_TDE, SYS, SYS_SLOTS } from './system-state';
+import { HCR, MDCR_TDE, SCR, SYS, SYS_SLOTS } from './system-state';
 
 /** Why a run stopped (other than exhausting its instruction budget). */
 export type StopReason =
@@ -79,6 +79,22 @@ export class Cpu {
   readonly sysHi = new Int32Array(SYS_SLOTS);
   readonly config: CpuConfig;
   trapHook: TrapHook | undefined;
+
+  // --- interrupt inputs (Arm ARM D1.3.?): levels driven by the board's GIC; see setInterruptLines ---
+  irqLine = false;
+  fiqLine = false;
+  virqLine = false;
+  vfiqLine = false;
+  /** Set when something that decides interrupt delivery changed; checked at the next block boundary. */
+  interruptCheck = false;
+  /** In WFI with nothing pending: run() returns at once until an interrupt line rises (Arm ARM D1.16). */
+  waitingForInterrupt = false;
+  /**
+   * What the board attaches to this PE (system-register devices): the GIC CPU interface and the
+   * generic timer, reached by MRS/MSR of ICC_*, ICH_*, CNT* (emulator/arch/a64/system/). Opaque
+   * here so the CPU does not depend on device modules.
+   */
+  devices: Record<string, unknown> = {};
   /** The most recent exception taken, for diagnostics when a guest runs into nothing afterwards. */
   lastException: ExceptionEvent | undefined;
   /** Set by a handler that wrote the PC; the run loop then does not advance it. */
@@ -205,6 +221,79 @@ export class Cpu {
     }
     this.lastException = ev;
     takeException(this, targetEl, kind, esr, retLo, retHi, far);
+  }
+
+  /** Drives the PE's interrupt inputs (from the GIC); wakes it from WFI when one is asserted. */
+  setInterruptLines(irq: boolean, fiq: boolean, virq: boolean, vfiq: boolean): void {
+    this.irqLine = irq; this.fiqLine = fiq; this.virqLine = virq; this.vfiqLine = vfiq;
+    this.interruptCheck = true;
+    if (irq || fiq || virq || vfiq) this.waitingForInterrupt = false;
+  }
+
+  /**
+   * Ends the block after the current instruction, so that a change it made to interrupt masking
+   * or routing (DAIF, HCR_EL2, SCR_EL3) is acted on before the next instruction.
+   */
+  endBlockAfterThis(): void {
+    this.interruptCheck = true;
+    const lo = (this.pcLo >>> 0) + 4;
+    this.branchTo(lo | 0, lo === TWO32 ? this.pcHi + 1 : this.pcHi);
+  }
+
+  // ------------------------------------------------------------------ interrupts
+
+  /**
+   * Target EL of a physical IRQ (fiq = false) or FIQ (Arm ARM D1.3.4, "Asynchronous exception
+   * routing"): EL3 when SCR_EL3.IRQ/FIQ; else EL2 when EL2 exists and HCR_EL2.IMO/FMO or TGE; else EL1.
+   */
+  physicalTarget(fiq: boolean): number {
+    if (this.config.hasEl3 && (this.sysLo[SYS.SCR_EL3] & (fiq ? SCR.FIQ : SCR.IRQ)) !== 0) return 3;
+    const hcr = this.sysLo[SYS.HCR_EL2];
+    if (this.config.hasEl2 && (hcr & ((fiq ? HCR.FMO : HCR.IMO) | HCR.TGE)) !== 0) return 2;
+    return 1;
+  }
+
+  /**
+   * Whether an interrupt routed to `target` is taken now: never to a lower EL; always to a higher
+   * EL (PSTATE masks only the current EL's interrupts); at the same EL unless PSTATE.I/F masks it.
+   */
+  private interruptTaken(target: number, maskBit: number): boolean {
+    return target > this.el || (target === this.el && (this.daif & maskBit) === 0);
+  }
+
+  /** Virtual IRQ/FIQ are signalled to EL1&0 when HCR_EL2.IMO/FMO (TGE clear): the GIC's lines or HCR_EL2.VI/VF. */
+  private virtualPending(fiq: boolean): boolean {
+    if (!this.config.hasEl2 || this.el > 1) return false;
+    const hcr = this.sysLo[SYS.HCR_EL2];
+    if ((hcr & (fiq ? HCR.FMO : HCR.IMO)) === 0 || (hcr & HCR.TGE) !== 0) return false;
+    return fiq ? (this.vfiqLine || (hcr & HCR.VF) !== 0) : (this.virqLine || (hcr & HCR.VI) !== 0);
+  }
+
+  /** Any interrupt that would wake the PE from WFI, masked or not (Arm ARM D1.16.2). */
+  interruptPending(): boolean {
+    return this.irqLine || this.fiqLine || this.virtualPending(false) || this.virtualPending(true);
+  }
+
+  /**
+   * Takes the highest-priority deliverable interrupt, if any, at an instruction boundary. Physical
+   * FIQ, physical IRQ, virtual FIQ, virtual IRQ, in that order (the order is IMPLEMENTATION
+   * DEFINED). Returns true if one was taken. With nothing deliverable the check is cleared until
+   * the next change of lines, masks or routing.
+   */
+  takePendingInterrupt(): boolean {
+    this.interruptCheck = false;
+    const pc = { lo: this.pcLo, hi: this.pcHi };
+    if (this.fiqLine) {
+      const t = this.physicalTarget(true);
+      if (this.interruptTaken(t, 0x40)) { this.exception(t, 'fiq', 0, pc.lo, pc.hi); this.interruptCheck = true; return true; }
+    }
+    if (this.irqLine) {
+      const t = this.physicalTarget(false);
+      if (this.interruptTaken(t, 0x80)) { this.exception(t, 'irq', 0, pc.lo, pc.hi); this.interruptCheck = true; return true; }
+    }
+    if (this.virtualPending(true) && (this.daif & 0x40) === 0) { this.exception(1, 'fiq', 0, pc.lo, pc.hi); this.interruptCheck = true; return true; }
+    if (this.virtualPending(false) && (this.daif & 0x80) === 0) { this.exception(1, 'irq', 0, pc.lo, pc.hi); this.interruptCheck = true; return true; }
+    return false;
   }
 
   /** Ends the current instruction after it took a synchronous exception. */
@@ -348,7 +437,7 @@ export class Cpu {
   /** Runs at most `budget` instructions; returns the number retired. */
   run(budget: number): number {
     let done = 0;
-    while (done < budget && this.stopReason === undefined) {
+    while (done < budget && this.stopReason === undefined && !this.waitingForInterrupt) {
       try {
         done = this.beforeInsn ? this.runSlow(done, budget) : this.runFast(done, budget);
       } catch (e) {
@@ -364,7 +453,7 @@ export class Cpu {
   }
 
   private runFast(done: number, budget: number): number {
-    while (done < budget) {
+    while (done < budget && !this.waitingForInterrupt) {
       const page = this.fetchPage();
       const handlers = page.handlers, words = page.words;
       let idx = (this.pcLo >>> 2) & (PAGE_SLOTS - 1);
@@ -387,7 +476,7 @@ export class Cpu {
   }
 
   private runSlow(done: number, budget: number): number {
-    while (done < budget) {
+    while (done < budget && !this.waitingForInterrupt) {
       const page = this.fetchPage();
       const idx = (this.pcLo >>> 2) & (PAGE_SLOTS - 1);
       const h = page.handlers[idx] ?? this.decodeSlot(page, idx);
@@ -416,6 +505,10 @@ export class Cpu {
     // start of each block, catches the next instruction (Arm ARM D1.4 Illegal Execution state).
     if (this.il) {
       this.exception(this.el, 'sync', (EC.ILLEGAL_STATE << 26) | ESR_IL, this.pcLo, this.pcHi, undefined, 'illegal exception return');
+      this.jumped = false;
+      return this.fetchPage();
+    }
+    if (this.interruptCheck && this.takePendingInterrupt()) {
       this.jumped = false;
       return this.fetchPage();
     }

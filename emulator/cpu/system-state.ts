@@ -26,10 +26,10 @@ export const SYS = {
 } as const;
 
 /** HCR_EL2 bits the exception routing reads (Arm ARM D17.2.48). */
-export const HCR = { TGE: 1 << 27, TSC: 1 << 19 } as const;
+export const HCR = { FMO: 1 << 3, IMO: 1 << 4, AMO: 1 << 5, VF: 1 << 6, VI: 1 << 7, TGE: 1 << 27, TSC: 1 << 19 } as const;
 /** HCR_EL2 high-half bits. */
 export const HCR_HI = { E2H: 1 << 2 } as const;
 /** SCR_EL3 bits (Arm ARM D17.2.117). */
-export const SCR = { NS: 1 << 0, SMD: 1 << 7, HCE: 1 << 8, RW: 1 << 10 } as const;
+export const SCR = { NS: 1 << 0, IRQ: 1 << 1, FIQ: 1 << 2, EA: 1 << 3, SMD: 1 << 7, HCE: 1 << 8, RW: 1 << 10 } as const;
 /** MDCR_EL2.TDE routes debug exceptions (BRK) from EL0/EL1 to EL2. */
 export const MDCR_TDE = 1 << 8;

@@ -192,10 +192,23 @@ export const SYSTEM: EncodingSpec[] = [
     disasm: disasmSysl,
   },
 
-  // --- hints: every HINT #imm is a NOP unless it names an implemented feature (none here) ---
+  // --- hints: every HINT #imm is a NOP unless it names an implemented feature ---
   {
-    // WFI/WFE also execute as NOPs: there is no interrupt or event source yet (issue 3 makes WFI
-    // wait for an event). PAC, BTI, ESB, PSB, TSB, CSDB, CLEARBHB: features absent, so NOPs.
+    // WFI (Arm ARM C6.2.390, D1.16): with an interrupt pending (masked or not) it completes at
+    // once; otherwise the PE sleeps after it until an interrupt line rises, and the board skips
+    // virtual time meanwhile. Traps of WFI (HCR_EL2.TWI, SCR_EL3.TWI) are refused when set.
+    name: 'WFI', cls: 'system', pattern: '11010101000000110010000001111111',
+    exec: (cpu) => {
+      if (cpu.interruptPending()) return;
+      cpu.waitingForInterrupt = true;
+      cpu.endBlockAfterThis();
+    },
+    fuzzOk: never, // would sleep forever on QEMU
+    disasm: () => 'wfi',
+  },
+  {
+    // WFE is allowed to complete at once (spurious wake-ups are architectural), so it is a NOP,
+    // as are PAC, BTI, ESB, PSB, TSB, CSDB, CLEARBHB: features absent.
     name: 'HINT', cls: 'system', pattern: '11010101000000110010mmmmooo11111',
     exec: nop, fuzzOk: (i) => ((i >>> 5) & 0x7f) !== 3, // WFI would wait forever on QEMU
     disasm: (i) => HINT_NAMES[(i >>> 5) & 0x7f] ?? ins('hint', `#0x${((i >>> 5) & 0x7f).toString(16)}`),
@@ -283,7 +296,8 @@ export const SYSTEM: EncodingSpec[] = [
   },
   {
     name: 'MSR_imm_DAIFClr', cls: 'system', pattern: '11010101000000110100mmmm11111111',
-    exec: (cpu, i) => { daifAccessFromEl0(cpu, i); cpu.daif &= ~(crm(i) << 6); },
+    // Unmasking may let a pending interrupt in before the next instruction.
+    exec: (cpu, i) => { daifAccessFromEl0(cpu, i); cpu.daif &= ~(crm(i) << 6); cpu.endBlockAfterThis(); },
     disasm: (i) => pstate('daifclr', i),
   },
   {

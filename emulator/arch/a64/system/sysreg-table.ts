@@ -117,8 +117,11 @@ const SCTLR_UNSUPPORTED = (1 << 0) | (1 << 1) | (1 << 19) | (1 << 24) | (1 << 25
 const SCTLR_NAMES: Record<number, string> = { 0: 'M (MMU enable)', 1: 'A (alignment check)', 19: 'WXN', 24: 'E0E', 25: 'EE' };
 const sctlrCheck = (_cpu: Cpu, lo: number, hi: number): string | undefined => unsupportedBits(lo, hi, ~SCTLR_UNSUPPORTED, -1, SCTLR_NAMES);
 
-/** HCR_EL2 bits with an implemented meaning: SWIO, FB, BSU, RW, TGE, TSC, CD, ID (no caches/broadcast to model). */
-const HCR_OK_LO = (1 << 1) | (1 << 9) | (3 << 10) | (1 << 31) | (1 << 27) | (1 << 19);
+/**
+ * HCR_EL2 bits with an implemented meaning: SWIO, FMO, IMO, AMO, VF, VI, FB, BSU, TSC, TGE, RW,
+ * and CD/ID (no caches or broadcast to model).
+ */
+const HCR_OK_LO = (1 << 1) | (7 << 3) | (3 << 6) | (1 << 9) | (3 << 10) | (1 << 31) | (1 << 27) | (1 << 19);
 const HCR_OK_HI = (1 << 0) | (1 << 1);
 const HCR_NAMES: Record<number, string> = { 0: 'VM (stage 2)', 3: 'FMO', 4: 'IMO', 5: 'AMO', 6: 'VF', 7: 'VI', 8: 'VSE', 12: 'DC', 13: 'TWI', 14: 'TWE', 15: 'TID0', 16: 'TID1', 17: 'TID2', 18: 'TID3', 20: 'TIDCP', 21: 'TACR', 22: 'TSW', 23: 'TPCP', 24: 'TPU', 25: 'TTLB', 26: 'TVM', 28: 'TDZ', 29: 'HCD', 30: 'TRVM', 34: 'E2H' };
 function hcrCheck(_cpu: Cpu, lo: number, hi: number): string | undefined {
@@ -130,6 +133,12 @@ const SCR_OK = (1 << 0) | (1 << 1) | (1 << 2) | (1 << 3) | (1 << 7) | (1 << 8) |
 function scrCheck(_cpu: Cpu, lo: number, hi: number): string | undefined {
   if (((lo >>> 10) & 1) === 0) return 'RW = 0 (AArch32 lower ELs) is not supported: hvlab is AArch64 only';
   return unsupportedBits(lo, hi, SCR_OK, 0, { 11: 'ST', 12: 'TWI', 13: 'TWE', 9: 'SIF' });
+}
+
+/** Interrupt routing or virtual-interrupt bits changed: re-check delivery before the next instruction. */
+function routing(d: SysRegDef): SysRegDef {
+  const write = d.write!;
+  return { ...d, write: (cpu, lo, hi) => { write(cpu, lo, hi); cpu.endBlockAfterThis(); } };
 }
 
 /** SP_ELn as a system register: readable from a higher EL (SP_EL0 needs SPSel = 1, Arm ARM C5.2.15). */
@@ -155,7 +164,7 @@ export const SYSREGS: readonly SysRegDef[] = [
     write: (cpu, lo) => { cpu.nzcv = lo >>> 28; } },
   { op0: 3, op1: 3, crn: 4, crm: 2, op2: 1, name: 'DAIF', el0: 'rw', el0Gate: SCTLR_UMA,
     read: (cpu, t) => { cpu.xlo[t] = cpu.daif & 0x3c0; cpu.xhi[t] = 0; },
-    write: (cpu, lo) => { cpu.daif = lo & 0x3c0; } },
+    write: (cpu, lo) => { cpu.daif = lo & 0x3c0; cpu.endBlockAfterThis(); } },
   { op0: 3, op1: 0, crn: 4, crm: 2, op2: 0, name: 'SPSEL',
     read: (cpu, t) => { cpu.xlo[t] = cpu.spsel; cpu.xhi[t] = 0; },
     write: (cpu, lo) => cpu.setPstate(cpu.el, lo & 1) },
@@ -177,8 +186,8 @@ export const SYSREGS: readonly SysRegDef[] = [
   spEl(0, 0), spEl(1, 4), spEl(2, 6),
   // --- system control ---
   plain('SCTLR_EL1', 3, 0, 1, 0, 0, -1, 0, sctlrCheck), plain('SCTLR_EL2', 3, 4, 1, 0, 0, -1, 0, sctlrCheck), plain('SCTLR_EL3', 3, 6, 1, 0, 0, -1, 0, sctlrCheck),
-  plain('HCR_EL2', 3, 4, 1, 1, 0, -1, -1, hcrCheck),
-  plain('SCR_EL3', 3, 6, 1, 1, 0, 0x3fff, 0, scrCheck),
+  routing(plain('HCR_EL2', 3, 4, 1, 1, 0, -1, -1, hcrCheck)),
+  routing(plain('SCR_EL3', 3, 6, 1, 1, 0, 0x3fff, 0, scrCheck)),
   plain('MDCR_EL2', 3, 4, 1, 1, 1, 0xfffff, 0),
   plain('TPIDR_EL2', 3, 4, 13, 0, 2), plain('TPIDR_EL3', 3, 6, 13, 0, 2),
   // --- thread ID registers ---
