@@ -9,6 +9,11 @@ import { SLOTS, TWO32 } from './regs';
 import type { PhysicalMemory } from './physical-memory';
 import { EC, ESR_IL, takeException, type ExceptionEvent, type ExceptionKind } from './exceptions';
 import { HCR, MDCR_TDE, SCR, SYS, SYS_SLOTS } from './system-state';
+import { Mmu } from '../mmu/walk';
+import { Tlb, type TlbTable } from '../mmu/tlb';
+import { ACC_FETCH, ACC_READ, ACC_WRITE, CTX_E10_1, type AccessKind, type MmuFault } from '../mmu/types';
+import { fsc, hpfar } from '../mmu/fault';
+import { mmuRegsOf } from './mmu-registers';
 
 /** Why a run stopped (other than exhausting its instruction budget). */
 export type StopReason =
@@ -141,9 +146,11 @@ export class Cpu {
     this.decoder = a64Decoder();
     this.ramView = mem.view;
     this.ramBytes = mem.ram;
-    this.ramBase = mem.ramBase;
-    this.ramSize = mem.ramSize;
     this.codePages = mem.codePages;
+    this.mmu = new Mmu(mem, mmuRegsOf(this), { paBits: 48, haveEl2: this.config.hasEl2, haveEl3: this.config.hasEl3, vhe: false });
+    this.tlb = new Tlb(mem);
+    this.tlbDomain = [this.tlb];
+    this.retarget();
     mem.onCodeWrite((pa) => this.invalidateCode(pa));
   }
 
@@ -308,8 +315,10 @@ export class Cpu {
       this.spBankLo[oldSp] = this.xlo[31]; this.spBankHi[oldSp] = this.xhi[31];
       this.xlo[31] = this.spBankLo[newSp]; this.xhi[31] = this.spBankHi[newSp];
     }
+    const elChanged = el !== this.el;
     this.el = el;
     this.spsel = spsel;
+    if (elChanged) this.retarget();
   }
 
   /** SP_ELn whether or not it is the selected stack pointer. */
@@ -336,35 +345,41 @@ export class Cpu {
   set nzcv(f: number) { this.n = (f >> 3) & 1; this.z = (f >> 2) & 1; this.c = (f >> 1) & 1; this.v = f & 1; }
 
   // ------------------------------------------------------------------ memory (virtual addresses)
-  // The MMU arrives with issue 3; until then a virtual address is the physical address, and an
-  // address with bits above 47 set is outside the physical address space.
-  //
-  // Fast path: an access wholly inside RAM with a zero high half goes straight to the RAM's
-  // DataView (one range test); everything else (devices, faults, RAM above 4 GiB) takes the slow
-  // path through PhysicalMemory. Stores test the code-page flags so decoded instructions of a
-  // page that is written are dropped (self-modifying code, loaders).
+  // Every access goes through the TLB of the current translation context (emulator/mmu/tlb.ts):
+  // a hit is one tag compare and typed-array loads, then the RAM DataView; a miss walks the
+  // tables (emulator/mmu/walk.ts), fills the entry, and performs the access through
+  // PhysicalMemory (MMIO, Device memory, page-crossing accesses). A translation fault becomes a
+  // Data Abort with the syndrome of Arm ARM D17.2.37 (DFSC, WnR, S1PTW, ISV for stage 2).
 
   private readonly ramView: DataView;
   private readonly ramBytes: Uint8Array;
-  private readonly ramBase: number;
-  private ramSize: number;
   private readonly codePages: Uint8Array;
+  readonly mmu: Mmu;
+  readonly tlb: Tlb;
+  /** Current translation context (mmu/types.ts CTX_*) and its TLB table. */
+  private ctx = CTX_E10_1;
+  private tbl!: TlbTable;
+  /** The TLBs an Inner Shareable TLBI reaches: every PE of the board (the board sets the list). */
+  tlbDomain: Tlb[];
+  /** When false, every access takes the slow path (watchpoints, tests observing PhysicalMemory). */
+  private fastMemory = true;
 
-  /**
-   * Sends every data access through PhysicalMemory (off: the RAM fast path is skipped). For
-   * observers of memory traffic (watchpoints, tests); costs nothing on the hot path when unused.
-   */
-  setFastMemory(enabled: boolean): void { this.ramSize = enabled ? this.mem.ramSize : 0; }
-
-  private pa(lo: number, hi: number, size: number, write: boolean): number {
-    if (hi >>> 0 > 0xffff) this.stop({ kind: 'fault', pc: this.pc, message: `${write ? 'write to' : 'read from'} address 0x${hex64(lo, hi)} (${size} bytes): outside the 48-bit physical address space` });
-    return hi * TWO32 + (lo >>> 0);
+  setFastMemory(enabled: boolean): void {
+    this.fastMemory = enabled;
+    this.tlb.flushAll();
   }
 
-  /** RAM offset of [lo, lo+size) if it lies wholly in RAM below 4 GiB, else -1. */
-  private ramOffset(lo: number, hi: number, size: number): number {
-    const off = (lo >>> 0) - this.ramBase;
-    return hi === 0 && off >= 0 && off <= this.ramSize - size ? off : -1;
+  /** Re-selects the TLB table after a change of EL, ASID, VMID or translation regime. */
+  retarget(): void {
+    this.ctx = this.mmu.contextFor(this.el, this.pan === 1);
+    this.tbl = this.tlb.select(this.ctx, this.mmu.asidFor(this.ctx), this.mmu.vmidFor(this.ctx));
+    this.lastFetchPage = undefined;
+  }
+
+  /** After writes to registers that change every translation (SCTLR, TCR, MAIR, HCR, VTCR, SCR). */
+  translationChanged(): void {
+    this.tlb.flushAll();
+    this.retarget();
   }
 
   private storeHitCode(off: number, size: number): void {
@@ -374,53 +389,97 @@ export class Cpu {
     if (last !== off >>> 12 && cp[last]) this.mem.codeWritten(last << 12);
   }
 
+  /** RAM offset for a read of `size` bytes that hits the TLB wholly inside one page, else -1. */
+  private rdOff(lo: number, hi: number, size: number): number {
+    const t = this.tbl, i = (lo >>> 12) & t.mask;
+    if (t.tagR[i] !== (hi >>> 0) * 1048576 + (lo >>> 12)) return -1;
+    const o = lo & 0xfff, r = t.ramOff[i];
+    return r >= 0 && o <= 4096 - size ? r + o : -1;
+  }
+  private wrOff(lo: number, hi: number, size: number): number {
+    const t = this.tbl, i = (lo >>> 12) & t.mask;
+    if (t.tagW[i] !== (hi >>> 0) * 1048576 + (lo >>> 12)) return -1;
+    const o = lo & 0xfff, r = t.ramOff[i];
+    return r >= 0 && o <= 4096 - size ? r + o : -1;
+  }
+
+  /**
+   * Slow path: translates the access (walk on a miss), raising a Data Abort on a fault, and
+   * returns the physical address. Fills the TLB so the next access to the page is fast.
+   */
+  private translateSlow(lo: number, hi: number, size: number, access: AccessKind): number {
+    const out = this.mmu.translate({ lo, hi, ctx: this.ctx, access, unaligned: (lo & (size - 1)) !== 0 });
+    if (!out.ok) return this.abort(out.fault);
+    if (this.fastMemory) this.tlb.fill(this.tbl, lo, hi, out.t);
+    return out.t.pa;
+  }
+
+  /** A page-crossing access is two accesses, each translated (Arm ARM: may fault on either page). */
+  private crossesPage(lo: number, size: number): boolean { return (lo & 0xfff) > 4096 - size; }
+
   ld8(lo: number, hi: number): number {
-    const off = this.ramOffset(lo, hi, 1);
-    return off >= 0 ? this.ramBytes[off] : this.mem.read8(this.pa(lo, hi, 1, false), this);
+    const off = this.rdOff(lo, hi, 1);
+    return off >= 0 ? this.ramBytes[off] : this.mem.read8(this.translateSlow(lo, hi, 1, ACC_READ), this);
   }
   ld16(lo: number, hi: number): number {
-    const off = this.ramOffset(lo, hi, 2);
-    return off >= 0 ? this.ramView.getUint16(off, true) : this.mem.read16(this.pa(lo, hi, 2, false), this);
+    const off = this.rdOff(lo, hi, 2);
+    if (off >= 0) return this.ramView.getUint16(off, true);
+    if (this.crossesPage(lo, 2)) return this.ld8(lo, hi) | (this.ld8(lo + 1, hi) << 8);
+    return this.mem.read16(this.translateSlow(lo, hi, 2, ACC_READ), this);
   }
   /** 32-bit load, returned as int32 (callers zero- or sign-extend the high half). */
   ld32(lo: number, hi: number): number {
-    const off = this.ramOffset(lo, hi, 4);
-    return off >= 0 ? this.ramView.getInt32(off, true) : this.mem.read32(this.pa(lo, hi, 4, false), this);
+    const off = this.rdOff(lo, hi, 4);
+    if (off >= 0) return this.ramView.getInt32(off, true);
+    if (this.crossesPage(lo, 4)) return this.ld16(lo, hi) | (this.ld16(lo + 2, hi) << 16);
+    return this.mem.read32(this.translateSlow(lo, hi, 4, ACC_READ), this);
   }
   /** 64-bit load: low half returned, high half in `ldHi`. */
   ld64(lo: number, hi: number): number {
-    const off = this.ramOffset(lo, hi, 8);
+    const off = this.rdOff(lo, hi, 8);
     if (off >= 0) {
       this.ldHi = this.ramView.getInt32(off + 4, true);
       return this.ramView.getInt32(off, true);
     }
-    const m = this.mem, pa = this.pa(lo, hi, 8, false);
-    const l = m.read32(pa, this);
-    this.ldHi = m.read32(pa + 4, this);
+    if (this.crossesPage(lo, 8)) {
+      const l = this.ld32(lo, hi), h = this.ld32(lo + 4, hi);
+      this.ldHi = h;
+      return l;
+    }
+    const pa = this.translateSlow(lo, hi, 8, ACC_READ);
+    const l = this.mem.read32(pa, this);
+    this.ldHi = this.mem.read32(pa + 4, this);
     return l;
   }
   st8(lo: number, hi: number, v: number): void {
-    const off = this.ramOffset(lo, hi, 1);
-    if (off < 0) return this.mem.write8(this.pa(lo, hi, 1, true), v, this);
+    const off = this.wrOff(lo, hi, 1);
+    if (off < 0) return this.mem.write8(this.translateSlow(lo, hi, 1, ACC_WRITE), v, this);
     this.ramBytes[off] = v;
     if (this.codePages[off >>> 12]) this.mem.codeWritten(off);
   }
   st16(lo: number, hi: number, v: number): void {
-    const off = this.ramOffset(lo, hi, 2);
-    if (off < 0) return this.mem.write16(this.pa(lo, hi, 2, true), v, this);
+    const off = this.wrOff(lo, hi, 2);
+    if (off < 0) {
+      if (this.crossesPage(lo, 2)) { this.checkWritable(lo + 1, hi); this.st8(lo, hi, v); this.st8(lo + 1, hi, v >>> 8); return; }
+      return this.mem.write16(this.translateSlow(lo, hi, 2, ACC_WRITE), v, this);
+    }
     this.ramView.setUint16(off, v, true);
     this.storeHitCode(off, 2);
   }
   st32(lo: number, hi: number, v: number): void {
-    const off = this.ramOffset(lo, hi, 4);
-    if (off < 0) return this.mem.write32(this.pa(lo, hi, 4, true), v, this);
+    const off = this.wrOff(lo, hi, 4);
+    if (off < 0) {
+      if (this.crossesPage(lo, 4)) { this.checkWritable(lo + 3, hi); this.st16(lo, hi, v); this.st16(lo + 2, hi, v >>> 16); return; }
+      return this.mem.write32(this.translateSlow(lo, hi, 4, ACC_WRITE), v, this);
+    }
     this.ramView.setInt32(off, v, true);
     this.storeHitCode(off, 4);
   }
   st64(lo: number, hi: number, vlo: number, vhi: number): void {
-    const off = this.ramOffset(lo, hi, 8);
+    const off = this.wrOff(lo, hi, 8);
     if (off < 0) {
-      const pa = this.pa(lo, hi, 8, true);
+      if (this.crossesPage(lo, 8)) { this.checkWritable(lo + 7, hi); this.st32(lo, hi, vlo); this.st32(lo + 4, hi, vhi); return; }
+      const pa = this.translateSlow(lo, hi, 8, ACC_WRITE);
       this.mem.write32(pa, vlo, this);
       this.mem.write32(pa + 4, vhi, this);
       return;
@@ -429,8 +488,63 @@ export class Cpu {
     this.ramView.setInt32(off + 4, vhi, true);
     this.storeHitCode(off, 8);
   }
-  /** Physical address of a virtual one for a data access (exclusives, debugger). */
-  translateData(lo: number, hi: number, size: number, write: boolean): number { return this.pa(lo, hi, size, write); }
+  /** A page-crossing store faults before writing anything if its second page is not writable. */
+  private checkWritable(lo: number, hi: number): void {
+    if (this.wrOff(lo, hi, 1) < 0) this.translateSlow(lo, hi, 1, ACC_WRITE);
+  }
+  /** Physical address of a virtual one for a data access (exclusives, atomics); faults like an access. */
+  translateData(lo: number, hi: number, size: number, write: boolean): number {
+    return this.translateSlow(lo, hi, size, write ? ACC_WRITE : ACC_READ);
+  }
+
+  /**
+   * A translation fault on a data access or instruction fetch: the Data/Instruction Abort
+   * exception (Arm ARM D17.2.37). Stage 1 faults go to EL1 from EL0/EL1 (EL2 with TGE) or stay
+   * at EL2/EL3; stage 2 faults go to EL2 with HPFAR_EL2.
+   */
+  abort(f: MmuFault): never {
+    const from = this.el;
+    const target = f.stage === 2 ? 2 : from === 0 ? (this.routesEl0ToEl2() ? 2 : 1) : from;
+    const lower = target > from;
+    const ec = f.fetch ? (lower ? EC.IABT_LOWER : EC.IABT_SAME) : (lower ? EC.DABT_LOWER : EC.DABT_SAME);
+    let iss = fsc(f);
+    if (f.s1ptw) iss |= 1 << 7;
+    if (!f.fetch) {
+      if (f.write) iss |= 1 << 6;
+      if (f.stage === 2 && !f.s1ptw) iss |= this.instructionSyndrome();
+    }
+    if (f.stage === 2) {
+      const hp = hpfar(f);
+      this.setSys(SYS.HPFAR_EL2, Number(hp & 0xffffffffn), Number(hp >> 32n));
+    }
+    const far = { lo: Number(f.va & 0xffffffffn) | 0, hi: Number((f.va >> 32n) & 0xffffffffn) | 0 };
+    this.exception(target, 'sync', (ec << 26) | ESR_IL | iss, this.pcLo, this.pcHi, far, `${f.kind} fault, stage ${f.stage}, level ${f.level}`);
+    throw STOP;
+  }
+
+  /**
+   * ISV/SAS/SSE/SRT/SF/AR of a Data Abort from a stage 2 fault (Arm ARM D17.2.37, "ISS encoding
+   * for an exception from a Data Abort"): valid for single-register loads and stores of general
+   * registers without writeback — what a hypervisor needs to emulate the access. 0 otherwise.
+   */
+  private instructionSyndrome(): number {
+    const pa = this.tbl.fetchPa(this.pcLo & ~0xfff, this.pcHi);
+    if (pa < 0) return 0;
+    const w = this.mem.read32(pa + (this.pcLo & 0xfff), this);
+    const size = w >>> 30, rt = w & 31;
+    let sse = 0, sf = 0, ar = 0;
+    if ((w & 0x3b000000) === 0x39000000 || (w & 0x3b200c00) === 0x38000000 || (w & 0x3b200c00) === 0x38200800) {
+      // LDR/STR (unsigned offset), LDUR/STUR (unscaled), register offset: opc = bits 23:22.
+      const opc = (w >>> 22) & 3;
+      if ((w >>> 26) & 1) return 0; // SIMD&FP registers: no syndrome
+      if (opc === 0 || opc === 1) { sf = size === 3 ? 1 : 0; } else { if (size === 3) return 0; sse = 1; sf = opc === 2 ? 1 : 0; }
+    } else if ((w & 0x3f000000) === 0x08000000 && ((w >>> 23) & 1) === 1 && ((w >>> 21) & 1) === 0) {
+      ar = 1; sf = size === 3 ? 1 : 0; // LDAR/STLR family (o2=1, o1=0)
+    } else {
+      return 0;
+    }
+    return (1 << 24) | (size << 22) | (sse << 21) | (rt << 16) | (sf << 15) | (ar << 14);
+  }
 
   // ------------------------------------------------------------------ run loop
 
@@ -512,9 +626,29 @@ export class Cpu {
       this.jumped = false;
       return this.fetchPage();
     }
-    if (vlo === this.lastFetchLo && this.pcHi === this.lastFetchHi && this.lastFetchPage) return this.lastFetchPage;
-    if (this.pcLo & 3) this.stop({ kind: 'fault', pc: this.pc, message: 'PC alignment fault (PC not a multiple of 4)' });
-    const pa = this.pa(vlo, this.pcHi, 4, false);
+    // The last page fetched, while the TLB still maps it (any TLBI or context change shows here).
+    if (vlo === this.lastFetchLo && this.pcHi === this.lastFetchHi && this.lastFetchPage &&
+      this.tbl.fetchPa(vlo, this.pcHi) === this.lastFetchPage.pa) return this.lastFetchPage;
+    if (this.pcLo & 3) {
+      this.exception(this.el === 0 ? (this.routesEl0ToEl2() ? 2 : 1) : this.el, 'sync', (EC.PC_ALIGN << 26) | ESR_IL, this.pcLo, this.pcHi,
+        { lo: this.pcLo, hi: this.pcHi }, 'PC alignment fault');
+      this.jumped = false;
+      return this.fetchPage();
+    }
+    let pa = this.tbl.fetchPa(vlo, this.pcHi);
+    if (pa < 0) {
+      const out = this.mmu.translate({ lo: vlo, hi: this.pcHi, ctx: this.ctx, access: ACC_FETCH });
+      if (!out.ok) {
+        this.lastFetchPage = undefined;
+        try { this.abort({ ...out.fault, va: this.pc }); } catch (e) { if (e !== STOP) throw e; }
+        this.jumped = false;
+        return this.fetchPage();
+      }
+      // With the fast path off (memory observers), nothing is cached: a fetch entry would also
+      // satisfy data reads of the page.
+      if (this.fastMemory) this.tlb.fill(this.tbl, vlo, this.pcHi, out.t);
+      pa = out.t.pa - (out.t.pa % 4096);
+    }
     let page = this.pages.get(pa);
     if (!page) {
       if (!this.mem.isRam(pa)) {

@@ -122,7 +122,12 @@ export class TlbTable {
   private resetBounds(): void { this.count = 0; this.smallSpan = 12; this.bigLo = Infinity; this.bigHi = -Infinity; }
 
   /** Fills the entry for VA lo:hi from a translation made in this table's context. */
-  fill(lo: number, hi: number, t: Translation, ramBase: number, ramSize: number): number {
+  /**
+   * `flatDirect`: the translation is the MMU-off flat map (stage 1 disabled, no stage 2). Data is
+   * then Device memory architecturally, but QEMU 7.2 does not enforce Device alignment with the
+   * MMU off and neither does hvlab, so RAM stays on the direct (fast) path.
+   */
+  fill(lo: number, hi: number, t: Translation, ramBase: number, ramSize: number, flatDirect = false): number {
     const i = (lo >>> 12) & this.mask;
     const vpn = (hi >>> 0) * HI_MUL + (lo >>> 12);
     if (this.vpn[i] < 0) this.count++;
@@ -133,7 +138,7 @@ export class TlbTable {
     const paPage = t.pa - (t.pa % PAGE);
     const device = isDeviceAttr(t.attr);
     const off = paPage - ramBase;
-    this.ramOff[i] = !device && off >= 0 && off <= ramSize - PAGE && off < 0x80000000 ? off : -1;
+    this.ramOff[i] = (!device || flatDirect) && off >= 0 && off <= ramSize - PAGE && off < 0x80000000 ? off : -1;
     this.pa[i] = paPage;
     this.attr[i] = t.attr;
     this.flags[i] = (t.global ? FLAG_GLOBAL : 0) | (device ? FLAG_DEVICE : 0) | (t.ns ? FLAG_NS : 0) | (t.stage2 ? FLAG_S2 : 0);
@@ -261,7 +266,9 @@ export class Tlb {
     return t;
   }
 
-  fill(t: TlbTable, lo: number, hi: number, tr: Translation): number { return t.fill(lo, hi, tr, this.ramBase, this.ramSize); }
+  fill(t: TlbTable, lo: number, hi: number, tr: Translation): number {
+    return t.fill(lo, hi, tr, this.ramBase, this.ramSize, tr.level < 0 && !tr.stage2);
+  }
 
   /** The tables currently held (debugger views, tests). */
   tables(ctx: number): readonly TlbTable[] { return this.sets[ctx]; }

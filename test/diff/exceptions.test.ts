@@ -21,8 +21,8 @@ function firstDifference(a: string, b: string): string {
   return 'identical';
 }
 
-describe('exception model vs QEMU', () => {
-  const programs: [string, boolean][] = [['exc-el1.S', false], ['exc-el2.S', true]];
+describe('exception model and MMU vs QEMU', () => {
+  const programs: [string, boolean][] = [['exc-el1.S', false], ['exc-el2.S', true], ['mmu-4k.S', false]];
   for (const [name, virtualization] of programs) {
     it(`${name}${virtualization ? ' (virtualization=on, starts at EL2)' : ''}: same output as QEMU`, () => {
       const elf = buildAsm(source(name), name.replace(/\.S$/, ''));

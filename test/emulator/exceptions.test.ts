@@ -47,19 +47,19 @@ describe('exception model (unit)', () => {
     }
   });
 
-  it('refuses to enable the MMU before it exists, naming the bit', () => {
+  it('refuses SCTLR bits it does not model (alignment checking, big-endian), naming them', () => {
     const cpu = cpuWith([0xd5181000]); // msr sctlr_el1, x0
-    cpu.setX(0, 0x30d00801n);
+    cpu.setX(0, 0x30d00802n | (1n << 25n));
     cpu.run(1);
     assert.equal(cpu.stopReason?.kind, 'fault');
-    assert.match(cpu.stopReason?.kind === 'fault' ? cpu.stopReason.message : '', /MSR SCTLR_EL1: M \(MMU enable\) not implemented yet/);
+    assert.match(cpu.stopReason?.kind === 'fault' ? cpu.stopReason.message : '', /MSR SCTLR_EL1: A \(alignment check\), EE not implemented yet/);
   });
 
   it('refuses HCR_EL2 traps it does not implement, and accepts RW|TSC', () => {
     const bad = cpuWith([0xd51c1100], { hasEl2: true, startEl: 2 }); // msr hcr_el2, x0
-    bad.setX(0, 0x80000001n); // RW | VM
+    bad.setX(0, 0x80002000n); // RW | TWI
     bad.run(1);
-    assert.match(bad.stopReason?.kind === 'fault' ? bad.stopReason.message : '', /VM \(stage 2\) not implemented yet/);
+    assert.match(bad.stopReason?.kind === 'fault' ? bad.stopReason.message : '', /TWI not implemented yet/);
     const ok = cpuWith([0xd51c1100], { hasEl2: true, startEl: 2 });
     ok.setX(0, 0x80080000n);
     ok.run(1);

@@ -13,6 +13,7 @@ import { EC, ESR_IL } from '../../cpu/exceptions';
 import { SYS } from '../../cpu/system-state';
 import { sysregName } from './system/sysreg-disasm';
 import { disasmSys, disasmSysl, sysOpKey, sysOpName } from './system/sysop-disasm';
+import { tlbMaintenanceHandlers } from './system/tlb-maintenance';
 
 /** Bits [20:5]: op0:op1:CRn:CRm:op2, the key of the system-register tables. */
 const sysKey = (i: number): number => (i >>> 5) & 0xffff;
@@ -111,7 +112,7 @@ function sysUndefined(cpu: Cpu, i: number): never {
   const name = sysOpName(key);
   const generic = `SYS #${key >>> 11}, C${(key >>> 7) & 15}, C${(key >>> 3) & 15}, #${key & 7}`;
   if (name === undefined) return cpu.undefinedInstruction(i, `${generic}: unallocated system instruction`);
-  if (name.startsWith('TLBI') || name.startsWith('AT ')) return cpu.undefinedInstruction(i, `${name}: needs the MMU (not implemented yet)`);
+  if (name.startsWith('TLBI') || name.startsWith('AT ')) return cpu.undefinedInstruction(i, `${name}: not an Armv8.0 operation`);
   return cpu.undefinedInstruction(i, `${name}: feature not implemented`);
 }
 
@@ -120,6 +121,7 @@ const SYS_HANDLERS: ((cpu: Cpu, i: number) => void)[] = (() => {
   const h = new Array<(cpu: Cpu, i: number) => void>(1 << 14).fill(sysUndefined);
   for (const k of CACHE_NOPS) h[k] = sysNop;
   h[DC_ZVA] = dcZva;
+  for (const [k, handler] of tlbMaintenanceHandlers()) h[k] = handler;
   return h;
 })();
 
