@@ -49,9 +49,10 @@ export const DC_ZVA_BYTES = 4 << DCZID_VALUE;
 /**
  * ID_AA64PFR0_EL1: EL0, EL1, EL2 implemented, AArch64 only (nibbles = 1); EL3 not implemented
  * (firmware calls use the HVC conduit, as on QEMU virt without secure); FP = 0 and AdvSIMD = 0
- * (implemented, no half precision); GIC = 0 (no system-register interface yet).
+ * (implemented, no half precision); GIC = 1 (bits 27:24: the GICv3 system-register CPU
+ * interface, registered by emulator/arch/a64/system/sysreg-devices.ts).
  */
-export const ID_AA64PFR0_VALUE = 0x0111;
+export const ID_AA64PFR0_VALUE = 0x01000111;
 /** ID_AA64PFR0_EL1 for a PE's configuration: the EL2 and EL3 fields say whether they exist. */
 function pfr0(cpu: Cpu): number {
   return (ID_AA64PFR0_VALUE & ~0xff00) | 0x11 | (cpu.config.hasEl2 ? 0x100 : 0) | (cpu.config.hasEl3 ? 0x1000 : 0);
@@ -109,19 +110,19 @@ function unsupportedBits(lo: number, hi: number, supportedLo: number, supportedH
 }
 
 /**
- * SCTLR_ELx: M (MMU), A (alignment checks), EE/E0E (big-endian) and WXN change behaviour hvlab
- * does not model yet, so setting them stops the run with a clear message; cache enables, SA/SA0
- * and the EL0 gates are kept (the gates are honoured for EL0 accesses).
+ * SCTLR_ELx: A (alignment checks) and EE/E0E (big-endian) change behaviour hvlab does not model
+ * yet, so setting them stops the run with a clear message; M and WXN act through the MMU, cache
+ * enables, SA/SA0 and the EL0 gates are kept (the gates are honoured for EL0 accesses).
  */
-const SCTLR_UNSUPPORTED = (1 << 0) | (1 << 1) | (1 << 19) | (1 << 24) | (1 << 25);
-const SCTLR_NAMES: Record<number, string> = { 0: 'M (MMU enable)', 1: 'A (alignment check)', 19: 'WXN', 24: 'E0E', 25: 'EE' };
+const SCTLR_UNSUPPORTED = (1 << 1) | (1 << 24) | (1 << 25);
+const SCTLR_NAMES: Record<number, string> = { 1: 'A (alignment check)', 24: 'E0E', 25: 'EE' };
 const sctlrCheck = (_cpu: Cpu, lo: number, hi: number): string | undefined => unsupportedBits(lo, hi, ~SCTLR_UNSUPPORTED, -1, SCTLR_NAMES);
 
 /**
- * HCR_EL2 bits with an implemented meaning: SWIO, FMO, IMO, AMO, VF, VI, FB, BSU, TSC, TGE, RW,
- * and CD/ID (no caches or broadcast to model).
+ * HCR_EL2 bits with an implemented meaning: VM, SWIO, PTW, FMO, IMO, AMO, VF, VI, FB, BSU, TSC,
+ * TGE, RW, and CD/ID (no caches or broadcast to model).
  */
-const HCR_OK_LO = (1 << 1) | (7 << 3) | (3 << 6) | (1 << 9) | (3 << 10) | (1 << 31) | (1 << 27) | (1 << 19);
+const HCR_OK_LO = (1 << 0) | (1 << 1) | (1 << 2) | (7 << 3) | (3 << 6) | (1 << 9) | (3 << 10) | (1 << 31) | (1 << 27) | (1 << 19);
 const HCR_OK_HI = (1 << 0) | (1 << 1);
 const HCR_NAMES: Record<number, string> = { 0: 'VM (stage 2)', 3: 'FMO', 4: 'IMO', 5: 'AMO', 6: 'VF', 7: 'VI', 8: 'VSE', 12: 'DC', 13: 'TWI', 14: 'TWE', 15: 'TID0', 16: 'TID1', 17: 'TID2', 18: 'TID3', 20: 'TIDCP', 21: 'TACR', 22: 'TSW', 23: 'TPCP', 24: 'TPU', 25: 'TTLB', 26: 'TVM', 28: 'TDZ', 29: 'HCD', 30: 'TRVM', 34: 'E2H' };
 function hcrCheck(_cpu: Cpu, lo: number, hi: number): string | undefined {
@@ -133,6 +134,20 @@ const SCR_OK = (1 << 0) | (1 << 1) | (1 << 2) | (1 << 3) | (1 << 7) | (1 << 8) |
 function scrCheck(_cpu: Cpu, lo: number, hi: number): string | undefined {
   if (((lo >>> 10) & 1) === 0) return 'RW = 0 (AArch32 lower ELs) is not supported: hvlab is AArch64 only';
   return unsupportedBits(lo, hi, SCR_OK, 0, { 11: 'ST', 12: 'TWI', 13: 'TWE', 9: 'SIF' });
+}
+
+/**
+ * A register every translation depends on (QEMU flushes on these too): drop the TLB and end the
+ * block, so the next instruction is fetched under the new translation.
+ */
+function translation(d: SysRegDef): SysRegDef {
+  const write = d.write!;
+  return { ...d, write: (cpu, lo, hi) => { write(cpu, lo, hi); cpu.translationChanged(); cpu.endBlockAfterThis(); } };
+}
+/** TTBRx/VTTBR: a new ASID or VMID selects another TLB table (entries of the old one stay valid). */
+function asid(d: SysRegDef): SysRegDef {
+  const write = d.write!;
+  return { ...d, write: (cpu, lo, hi) => { write(cpu, lo, hi); cpu.retarget(); cpu.endBlockAfterThis(); } };
 }
 
 /** Interrupt routing or virtual-interrupt bits changed: re-check delivery before the next instruction. */
@@ -185,9 +200,19 @@ export const SYSREGS: readonly SysRegDef[] = [
   plain('VBAR_EL1', 3, 0, 12, 0, 0, ~0x7ff), plain('VBAR_EL2', 3, 4, 12, 0, 0, ~0x7ff), plain('VBAR_EL3', 3, 6, 12, 0, 0, ~0x7ff),
   spEl(0, 0), spEl(1, 4), spEl(2, 6),
   // --- system control ---
-  plain('SCTLR_EL1', 3, 0, 1, 0, 0, -1, 0, sctlrCheck), plain('SCTLR_EL2', 3, 4, 1, 0, 0, -1, 0, sctlrCheck), plain('SCTLR_EL3', 3, 6, 1, 0, 0, -1, 0, sctlrCheck),
-  routing(plain('HCR_EL2', 3, 4, 1, 1, 0, -1, -1, hcrCheck)),
-  routing(plain('SCR_EL3', 3, 6, 1, 1, 0, 0x3fff, 0, scrCheck)),
+  translation(plain('SCTLR_EL1', 3, 0, 1, 0, 0, -1, 0, sctlrCheck)), translation(plain('SCTLR_EL2', 3, 4, 1, 0, 0, -1, 0, sctlrCheck)),
+  translation(plain('SCTLR_EL3', 3, 6, 1, 0, 0, -1, 0, sctlrCheck)),
+  routing(translation(plain('HCR_EL2', 3, 4, 1, 1, 0, -1, -1, hcrCheck))),
+  routing(translation(plain('SCR_EL3', 3, 6, 1, 1, 0, 0x3fff, 0, scrCheck))),
+  // --- translation (Arm ARM D8): TCR/MAIR/VTCR flush the TLB; TTBR/VTTBR select the ASID/VMID ---
+  translation(plain('TCR_EL1', 3, 0, 2, 0, 2)), translation(plain('TCR_EL2', 3, 4, 2, 0, 2)), translation(plain('TCR_EL3', 3, 6, 2, 0, 2)),
+  translation(plain('MAIR_EL1', 3, 0, 10, 2, 0)), translation(plain('MAIR_EL2', 3, 4, 10, 2, 0)), translation(plain('MAIR_EL3', 3, 6, 10, 2, 0)),
+  translation(plain('VTCR_EL2', 3, 4, 2, 1, 2)),
+  asid(plain('TTBR0_EL1', 3, 0, 2, 0, 0)), asid(plain('TTBR1_EL1', 3, 0, 2, 0, 1)),
+  asid(plain('TTBR0_EL2', 3, 4, 2, 0, 0)), asid(plain('TTBR0_EL3', 3, 6, 2, 0, 0)), asid(plain('VTTBR_EL2', 3, 4, 2, 1, 0)),
+  plain('AMAIR_EL1', 3, 0, 10, 3, 0), plain('AMAIR_EL2', 3, 4, 10, 3, 0), plain('AMAIR_EL3', 3, 6, 10, 3, 0),
+  plain('CONTEXTIDR_EL1', 3, 0, 13, 0, 1, -1, 0),
+  plain('PAR_EL1', 3, 0, 7, 4, 0),
   plain('MDCR_EL2', 3, 4, 1, 1, 1, 0xfffff, 0),
   plain('TPIDR_EL2', 3, 4, 13, 0, 2), plain('TPIDR_EL3', 3, 6, 13, 0, 2),
   // --- thread ID registers ---
@@ -225,8 +250,8 @@ export const SYSREGS: readonly SysRegDef[] = [
 
 const raz = constant(0);
 
-/** Dense lookup by key (bits [20:5] of the word). */
-export const SYSREG_BY_KEY: readonly (SysRegDef | undefined)[] = (() => {
+/** Dense lookup by key (bits [20:5] of the word). Grown at load time by registerSysregs only. */
+export const SYSREG_BY_KEY: (SysRegDef | undefined)[] = (() => {
   const t = new Array<SysRegDef | undefined>(1 << 16).fill(undefined);
   // Reserved ID space first (RAZ, read-only), then the named registers over it.
   for (let crm = 1; crm <= 7; crm++) {
@@ -242,3 +267,18 @@ export const SYSREG_BY_KEY: readonly (SysRegDef | undefined)[] = (() => {
   }
   return t;
 })();
+
+/**
+ * Adds registers defined outside this file (devices reached through MRS/MSR: the GIC CPU
+ * interface, the generic timer; see sysreg-devices.ts) to SYSREG_BY_KEY. A key that is already
+ * taken by a named register is an error; registering the very same def again is a no-op.
+ */
+export function registerSysregs(defs: readonly SysRegDef[]): void {
+  for (const d of defs) {
+    const key = sysregKey(d.op0, d.op1, d.crn, d.crm, d.op2);
+    const old = SYSREG_BY_KEY[key];
+    if (old === d) continue;
+    if (old && !old.name.startsWith('S3_0_C0_')) throw new Error(`sysreg table: ${d.name} duplicates ${old.name}`);
+    SYSREG_BY_KEY[key] = d;
+  }
+}
