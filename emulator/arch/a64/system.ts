@@ -307,36 +307,19 @@ export const SYSTEM: EncodingSpec[] = [
     exec: (cpu, i) => (cpu.el === 0 ? cpu.undefinedInstruction(i, 'MSR SPSel at EL0') : cpu.setPstate(cpu.el, crm(i) & 1)), fuzzOk: never,
     disasm: (i) => pstate('spsel', i),
   },
-  {
-    name: 'MSR_imm_UAO', cls: 'system', pattern: '11010101000000000100000m01111111',
-    exec: undef('MSR UAO: FEAT_UAO not implemented'), fuzzOk: never,
-    disasm: (i) => pstate('uao', i),
-  },
-  {
-    name: 'MSR_imm_PAN', cls: 'system', pattern: '11010101000000000100000m10011111',
-    exec: undef('MSR PAN: FEAT_PAN not implemented'), fuzzOk: never,
-    disasm: (i) => pstate('pan', i),
-  },
-  {
-    name: 'MSR_imm_ALLINT', cls: 'system', pattern: '11010101000000010100000m00011111',
-    exec: undef('MSR ALLINT: FEAT_NMI not implemented'), fuzzOk: never,
-    disasm: (i) => pstate('allint', i),
-  },
-  {
-    name: 'MSR_imm_SSBS', cls: 'system', pattern: '11010101000000110100000m00111111',
-    exec: undef('MSR SSBS: FEAT_SSBS not implemented'), fuzzOk: never,
-    disasm: (i) => pstate('ssbs', i),
-  },
-  {
-    name: 'MSR_imm_DIT', cls: 'system', pattern: '11010101000000110100000m01011111',
-    exec: undef('MSR DIT: FEAT_DIT not implemented'), fuzzOk: never,
-    disasm: (i) => pstate('dit', i),
-  },
-  {
-    name: 'MSR_imm_TCO', cls: 'system', pattern: '11010101000000110100000m10011111',
-    exec: undef('MSR TCO: FEAT_MTE not implemented'), fuzzOk: never,
-    disasm: (i) => pstate('tco', i),
-  },
+  // MSR (immediate) to PSTATE fields of features this core does not have: UNDEFINED, named.
+  ...([
+    ['UAO', '11010101000000000100000m01111111', 'FEAT_UAO'],
+    ['PAN', '11010101000000000100000m10011111', 'FEAT_PAN'],
+    ['ALLINT', '11010101000000010100000m00011111', 'FEAT_NMI'],
+    ['SSBS', '11010101000000110100000m00111111', 'FEAT_SSBS'],
+    ['DIT', '11010101000000110100000m01011111', 'FEAT_DIT'],
+    ['TCO', '11010101000000110100000m10011111', 'FEAT_MTE'],
+  ] as const).map(([field, pattern, feature]): EncodingSpec => ({
+    name: `MSR_imm_${field}`, cls: 'system', pattern,
+    exec: undef(`MSR ${field}: ${feature} not implemented`), fuzzOk: never,
+    disasm: (i) => pstate(field.toLowerCase(), i),
+  })),
   ...['11010101000000110100001m01111111', '1101010100000011010001mm01111111'].map((pattern, k): EncodingSpec => ({
     // SMSTART/SMSTOP = MSR SVCR*, #imm (CRm = 001x / 010x / 011x).
     name: `MSR_imm_SVCR_${k}`, cls: 'system', pattern,
