@@ -8,7 +8,7 @@ import { runCheck } from './config/check-command';
 
 const USAGE = `usage: hvlab check FILE...
        hvlab run -M virt -kernel FILE [-cpu cortex-a53|cortex-a57|max] [-smp N] [-m SIZE]
-                 [-initrd FILE] [-append CMDLINE] [-nographic] [-serial stdio] [-no-reboot]
+                 [-initrd FILE] [-append CMDLINE] [-dtb FILE] [-nographic] [-serial stdio] [-no-reboot]
                  [--stats] [--trace FILE] [--max-insns N]
 `;
 
@@ -38,13 +38,18 @@ export function runCommand(opts: RunOptions): number {
   const start = process.hrtime.bigint();
   let retired = 0;
   let stop: StopReason | undefined;
+  // QEMU's virt defaults to GICv2; hvlab has only GICv3 so far, and says so instead of guessing quietly.
+  if (!opts.machineProps.has('gic-version')) process.stderr.write('hvlab: GICv2 is not emulated; using GICv3 (gic-version=3)\n');
   const trace = opts.trace ? openTrace(opts.trace, { cpu: opts.cpu }) : undefined;
   try {
+    let first = true;
     for (;;) {
       const board = boardFromOptions(opts, sink.put);
+      if (first) for (const w of board.warnings) process.stderr.write(`hvlab: warning: ${w}\n`);
+      first = false;
       if (trace) for (const cpu of board.cpus) cpu.beforeInsn = trace.hook;
       stop = board.run(opts.maxInsns === undefined ? Infinity : opts.maxInsns - retired);
-      retired += board.cpus[0].retired;
+      retired += board.retired;
       if (stop?.kind === 'reset' && !opts.noReboot) continue;
       break;
     }

@@ -1,6 +1,7 @@
 // ARM PrimeCell UART (PL011), the register subset software uses (PL011 TRM, DDI 0183).
 // Transmit goes to `output`; received bytes are queued by `receive` and read from UARTDR.
-// The interrupt line arrives with the GIC (issue 3); the mask/status registers already behave.
+// The interrupt line (UARTINTR, the TRM's combined interrupt) is level = (RIS & IMSC) != 0; the
+// board connects it to the GIC through `onIrq` (QEMU virt: SPI 1, INTID 33). Reported on change.
 import type { MmioDevice } from '../cpu/physical-memory';
 
 const DR = 0x000, RSR = 0x004, FR = 0x018, ILPR = 0x020, IBRD = 0x024, FBRD = 0x028, LCR_H = 0x02c,
@@ -16,11 +17,27 @@ export class Pl011 implements MmioDevice {
   private ibrd = 0; private fbrd = 0; private lcr = 0; private cr = 0x300; private ifls = 0x12;
   private imsc = 0; private ris = INT_TX; private ilpr = 0; private dmacr = 0;
 
-  constructor(readonly name: string, private readonly output: (byte: number) => void) {}
+  /** Called when the combined interrupt output changes level. */
+  onIrq: ((level: boolean) => void) | undefined;
+  private irqLevel = false;
+
+  constructor(readonly name: string, private readonly output: (byte: number) => void, onIrq?: (level: boolean) => void) {
+    this.onIrq = onIrq;
+  }
+
+  /** Re-evaluates UARTINTR = OR of the masked interrupt status bits. */
+  private updateIrq(): void {
+    const level = (this.ris & this.imsc) !== 0;
+    if (level !== this.irqLevel) {
+      this.irqLevel = level;
+      this.onIrq?.(level);
+    }
+  }
 
   receive(bytes: Uint8Array): void {
     for (const b of bytes) this.rx.push(b);
     if (this.rx.length) this.ris |= INT_RX;
+    this.updateIrq();
   }
 
   read(offset: number, _size: number): number {
@@ -29,6 +46,7 @@ export class Pl011 implements MmioDevice {
       case DR: {
         const b = this.rx.shift();
         if (!this.rx.length) this.ris &= ~INT_RX;
+        this.updateIrq();
         return b ?? 0;
       }
       case RSR: return 0;
@@ -62,5 +80,6 @@ export class Pl011 implements MmioDevice {
       case DMACR: this.dmacr = value & 7; break;
       default: break; // writes to read-only or reserved offsets are ignored, as on the part
     }
+    this.updateIrq();
   }
 }

@@ -14,7 +14,7 @@ function onOff(v: string | undefined, name: string): boolean {
 /** Builds the board and loads `-kernel` into it. */
 export function boardFromOptions(opts: RunOptions, uartOut: (byte: number) => void): VirtBoard {
   const board = new VirtBoard({
-    cpu: opts.cpu, smp: opts.smp, memory: opts.memory, kernel: opts.kernel, initrd: opts.initrd, append: opts.append, uartOut,
+    cpu: opts.cpu, smp: opts.smp, memory: opts.memory, kernel: opts.kernel, initrd: opts.initrd, append: opts.append, dtb: opts.dtb, uartOut,
     virtualization: onOff(opts.machineProps.get('virtualization'), 'virtualization'),
   });
   board.loadKernelFile(opts.kernel!);

@@ -1,84 +1,378 @@
-// The `virt` board. Issue 2 scope: RAM, PL011 UART0, PSCI firmware, one core, ELF kernels.
-// Issue 3 grows it (GICv3, timers, SMP, DTB, Image loader) behind the same interface.
+// The `virt` board, laid out like QEMU 7.2's `-M virt,gic-version=3` (hw/arm/virt.c): RAM at
+// 0x40000000, GICv3 distributor 0x08000000 + one redistributor per CPU from 0x080A0000, PL011
+// UART0 0x09000000 (SPI 1 = INTID 33), PL031 RTC 0x09010000 (SPI 2 = INTID 34), a generic timer
+// per CPU (PPIs: INTID 30 EL1 physical, 27 virtual, 26 EL2 physical; the GIC drives the
+// maintenance interrupt 25 itself), PSCI firmware on the HVC conduit (SMC with
+// virtualization=on, where the CPUs start at EL2), and a generated device tree.
+//
+// SCHEDULING AND TIME (deterministic: the same inputs give the same run, instruction for
+// instruction; nothing here looks at the host clock):
+//   - All CPUs run in this one thread, in rounds. In a round every CPU that is powered on and not
+//     waiting for an interrupt runs, in index order, for up to `len` instructions, where
+//     len = min(quantum, time to the next device event, budget left). quantum defaults to 10,000
+//     instructions: short enough that an SGI or a lock release between CPUs is seen within ~10 µs
+//     of virtual time, long enough that the per-round device bookkeeping costs ~1%.
+//   - Virtual time is one global clock in nanoseconds: 1 instruction = 1 ns. A round starts at
+//     global time T and ends at T + len for every CPU, whether it ran all of len, stopped early in
+//     WFI, or was off. While CPU i runs, its clock (what CNTPCT and the RTC read, what timer writes
+//     use) is T + the instructions it has executed in this turn, so each CPU's time is monotonic
+//     and the CPUs never drift more than one round apart. CNTFRQ = 62.5 MHz: 16 ns per tick.
+//   - At the end of a round the timers and the RTC are updated to T + len; a level they raise goes
+//     through the GIC to the CPUs' interrupt lines, which also wakes a CPU out of WFI.
+//   - When every powered-on CPU waits for an interrupt, time skips to the earliest device event
+//     (min of the timers' and the RTC's nextEventNs); with none coming the run stops with a fault
+//     "all CPUs wait for interrupts with no timer armed".
+//   - A timer armed during a round fires at the end of that round at the latest (≤ quantum late);
+//     one armed before a round bounds the round, so it fires on time to the instruction.
 import { readFileSync } from 'node:fs';
 import { Cpu, type CpuEnvironment, type StopReason } from '../cpu/cpu';
 import { PhysicalMemory } from '../cpu/physical-memory';
 import { Pl011 } from '../devices/pl011';
-import { psciCall } from '../devices/psci';
-import { parseElf } from './loaders/elf';
+import { Pl031 } from '../devices/pl031';
+import { GenericTimer, QEMU_VIRT_CNTFRQ } from '../devices/generic-timer';
+import { GicV3 } from '../devices/gic/gicv3';
+import { PsciFirmware, type PsciPlatform } from '../devices/psci-firmware';
+import { planElfBoot, planKernelBoot, type LoadPlan } from './loaders/image';
+import { buildVirtDtb, patchUserDtb } from './virt-dtb';
+import { readDtb, writeDtb } from './fdt';
 import { VIRT } from './memory-map';
+import '../arch/a64/system/sysreg-devices';
 
 export type CpuModel = 'cortex-a53' | 'cortex-a57' | 'max';
 
 export interface BoardOptions {
   cpu: CpuModel;
+  /** Number of CPUs, 1..8. CPU 0 starts at the kernel entry; the others wait for PSCI CPU_ON. */
   smp: number;
   /** RAM size in bytes. */
   memory: number;
   kernel?: string;
   initrd?: string;
   append?: string;
+  /** `-dtb FILE`: use this device tree (patched as QEMU does) instead of the generated one. */
+  dtb?: string;
   /** `-M virt,virtualization=on`: EL2 exists and the CPUs start there; PSCI then uses SMC. */
   virtualization?: boolean;
   /** Bytes the guest writes to UART0. */
   uartOut: (byte: number) => void;
+  /** Instructions per CPU per round (see the header); default 10,000. */
+  quantum?: number;
+  /** What the RTC reads at virtual time 0 (seconds since 1970); default 2023-11-14 22:13:20 UTC. */
+  rtcEpochSeconds?: number;
 }
 
-export class VirtBoard implements CpuEnvironment {
+export const DEFAULT_QUANTUM = 10_000;
+const DEFAULT_RTC_EPOCH = 1_700_000_000;
+/** The device-tree compatible QEMU writes for each CPU model (QEMU 7.2's `max` starts from the A57). */
+const CPU_COMPATIBLE: Record<CpuModel, string> = { 'cortex-a53': 'arm,cortex-a53', 'cortex-a57': 'arm,cortex-a57', max: 'arm,cortex-a57' };
+/** SCTLR_ELx reset value (as in Cpu's constructor): RES1 bits, MMU and caches off. */
+const SCTLR_RESET = 0x00c50838;
+
+/** The stop a CPU_OFF uses to leave its CPU's run() at once; the board clears it (not a system stop). */
+const CPU_OFF_STOP: StopReason = { kind: 'poweroff' };
+
+export class VirtBoard implements CpuEnvironment, PsciPlatform {
   readonly mem: PhysicalMemory;
   readonly cpus: Cpu[] = [];
   readonly uart0: Pl011;
-
-  constructor(readonly opts: BoardOptions) {
-    if (opts.smp !== 1) throw new Error(`-smp ${opts.smp}: this build runs one CPU; SMP arrives with the system issue`);
-    this.mem = new PhysicalMemory(VIRT.RAM, opts.memory);
-    this.uart0 = new Pl011('pl011@9000000', opts.uartOut);
-    this.mem.map(VIRT.UART0, this.uart0);
-    const virt = opts.virtualization === true;
-    this.conduit = virt ? 'smc' : 'hvc';
-    this.cpus.push(new Cpu(this.mem, this, 0, { hasEl2: virt, hasEl3: false, startEl: virt ? 2 : 1 }));
-  }
-
+  readonly rtc: Pl031;
+  readonly gic: GicV3;
+  readonly timers: GenericTimer[] = [];
+  readonly psci: PsciFirmware;
   /** How guests reach the board's PSCI firmware (QEMU virt: HVC, or SMC when EL2 is emulated). */
   readonly conduit: 'hvc' | 'smc';
+  readonly quantum: number;
+  /** Things the loaders tolerated that the user may want to know (the CLI prints them). */
+  readonly warnings: string[] = [];
+  /** Where the DTB went (undefined: none loaded), and the last boot plan. */
+  dtbAddress: number | undefined;
+  bootPlan: LoadPlan | undefined;
 
-  /** Loads an ELF kernel as QEMU's -kernel does for a non-Linux ELF: segments at p_paddr, PC = e_entry. */
+  /** Global virtual time at the start of the current round, in ns (= instructions). */
+  private roundStartNs = 0;
+  /** Length of the round in progress (0: none; the next run step starts one). */
+  private roundLen = 0;
+  /** The CPU whose turn it is in the round in progress, and what it has executed of its turn. */
+  private turnCpu = 0;
+  private turnUsed = 0;
+  /** The CPU inside cpu.run() now (its clock is roundStartNs + turnUsed + its progress), or -1. */
+  private running = -1;
+  private readonly on: boolean[];
+  private readonly startEl: 1 | 2;
+
+  constructor(readonly opts: BoardOptions) {
+    if (!Number.isInteger(opts.smp) || opts.smp < 1 || opts.smp > 8) throw new Error(`-smp ${opts.smp}: the virt board takes 1 to 8 CPUs`);
+    const virt = opts.virtualization === true;
+    this.conduit = virt ? 'smc' : 'hvc';
+    this.startEl = virt ? 2 : 1;
+    this.quantum = opts.quantum ?? DEFAULT_QUANTUM;
+    if (!(Number.isInteger(this.quantum) && this.quantum >= 1)) throw new Error(`board quantum ${this.quantum}: expected a positive integer`);
+    this.mem = new PhysicalMemory(VIRT.RAM, opts.memory);
+    const n = opts.smp;
+    for (let i = 0; i < n; i++) this.cpus.push(new Cpu(this.mem, this, i, { hasEl2: virt, hasEl3: false, startEl: this.startEl }));
+    this.on = this.cpus.map((_, i) => i === 0);
+
+    this.gic = new GicV3({ cpus: n, onLines: (c) => this.linesChanged(c) });
+    this.mem.map(VIRT.GIC_DIST, this.gic.distributor);
+    this.mem.map(VIRT.GIC_REDIST, this.gic.redistributors);
+
+    this.uart0 = new Pl011('pl011@9000000', opts.uartOut, (level) => this.gic.setSpiLevel(32 + VIRT.UART0_SPI, level));
+    this.mem.map(VIRT.UART0, this.uart0);
+    this.rtc = new Pl031('pl031@9010000', {
+      epochSeconds: opts.rtcEpochSeconds ?? DEFAULT_RTC_EPOCH, now: () => this.nowNs(), onIrq: (level) => this.gic.setSpiLevel(32 + 2, level),
+    });
+    this.mem.map(VIRT.RTC, this.rtc);
+
+    for (let i = 0; i < n; i++) {
+      const timer = new GenericTimer({ onIrq: (intid, level) => this.gic.setPpiLevel(i, intid, level), frequencyHz: QEMU_VIRT_CNTFRQ });
+      this.timers.push(timer);
+      const cpu = this.cpus[i];
+      cpu.devices.gic = this.gic.cpus[i];
+      cpu.devices.timer = timer;
+      cpu.devices.clock = () => this.cpuTimeNs(i);
+    }
+    this.psci = new PsciFirmware(this, { cpuOnEl: this.startEl });
+  }
+
+  // ------------------------------------------------------------------ time
+
+  /** The virtual time now (ns): the running CPU's clock during its turn, else the round's start. */
+  nowNs(): number {
+    return this.running >= 0 ? this.cpuTimeNs(this.running) : this.roundStartNs;
+  }
+
+  private cpuTimeNs(i: number): number {
+    return i === this.running ? this.roundStartNs + this.turnUsed + progressOf(this.cpus[i]) : this.roundStartNs;
+  }
+
+  /** Earliest virtual time after `now` at which a timer or the RTC raises an interrupt. */
+  nextEventNs(now: number): number | undefined {
+    let best = this.rtc.nextEventNs(now);
+    for (const t of this.timers) {
+      const e = t.nextEventNs(now);
+      if (e !== undefined && (best === undefined || e < best)) best = e;
+    }
+    return best;
+  }
+
+  private updateDevices(now: number): void {
+    for (const t of this.timers) t.update(now);
+    this.rtc.update(now);
+  }
+
+  private linesChanged(c: number): void {
+    const g = this.gic.cpus[c], cpu = this.cpus[c];
+    if (cpu) cpu.setInterruptLines(g.irq, g.fiq, g.virq, g.vfiq);
+  }
+
+  // ------------------------------------------------------------------ loading
+
+  /**
+   * Loads `-kernel` as QEMU does: an ELF at its physical addresses (PC = e_entry, x0 = 0, the DTB at
+   * the RAM base when there is room); anything else as a Linux arm64 Image / gzipped Image / raw
+   * kernel with QEMU's boot stub, `-initrd` and `-append`, x0 = DTB.
+   */
   loadKernelFile(path: string): void {
-    let bytes: Uint8Array;
-    try {
-      bytes = readFileSync(path);
-    } catch (e) {
-      throw new Error(`-kernel ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-    }
-    this.loadElf(bytes, path);
+    const read = (p: string, opt: string): Uint8Array => {
+      try {
+        return new Uint8Array(readFileSync(p));
+      } catch (e) {
+        throw new Error(`${opt} ${p}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+      }
+    };
+    const kernel = read(path, '-kernel');
+    const initrd = this.opts.initrd !== undefined ? read(this.opts.initrd, '-initrd') : undefined;
+    const userDtb = this.opts.dtb !== undefined ? read(this.opts.dtb, '-dtb') : undefined;
+    this.loadKernel(kernel, path, { initrd, initrdName: this.opts.initrd, dtb: userDtb, dtbName: this.opts.dtb });
   }
 
-  loadElf(bytes: Uint8Array, name: string): void {
-    const img = parseElf(bytes, name);
-    for (const s of img.segments) {
-      const end = s.paddr + s.memsz;
-      if (s.paddr < VIRT.RAM || end > VIRT.RAM + this.opts.memory) {
-        throw new Error(`${name}: segment at 0x${s.paddr.toString(16)}-0x${end.toString(16)} is outside RAM (0x${VIRT.RAM.toString(16)}, ${this.opts.memory >> 20} MiB)`);
-      }
-      this.mem.load(s.paddr, s.data);
-      this.mem.load(s.paddr + s.data.length, new Uint8Array(s.memsz - s.data.length));
-    }
-    this.cpus[0].pc = img.entry;
+  /** loadKernelFile's work on bytes already read (tests, tools). */
+  loadKernel(kernel: Uint8Array, name: string, o: { initrd?: Uint8Array; initrdName?: string; dtb?: Uint8Array; dtbName?: string } = {}): LoadPlan {
+    const plan = planKernelBoot({
+      kernel, kernelName: name, initrd: o.initrd, initrdName: o.initrdName, ramBase: VIRT.RAM, ramSize: this.opts.memory,
+      dtb: (i) => this.deviceTree(i.initrdStart !== undefined ? { start: i.initrdStart, end: i.initrdEnd! } : undefined, o.dtb, o.dtbName),
+    });
+    this.apply(plan);
+    return plan;
   }
+
+  /** Loads an ELF as QEMU's -kernel does for a non-Linux ELF: segments at p_paddr, PC = e_entry, DTB at the RAM base. */
+  loadElf(bytes: Uint8Array, name: string): void {
+    this.apply(planElfBoot({ elf: bytes, name, ramBase: VIRT.RAM, ramSize: this.opts.memory, dtb: () => this.deviceTree(undefined) }));
+  }
+
+  /** The DTB the guest gets: generated like QEMU's, or the user's `-dtb` patched as arm_load_dtb does. */
+  deviceTree(initrd: { start: number; end: number } | undefined, user?: Uint8Array, userName = 'DTB'): Uint8Array {
+    const bootargs = this.opts.append;
+    if (user) {
+      const tree = readDtb(user, userName);
+      patchUserDtb(tree, { ramBase: VIRT.RAM, ramSize: this.opts.memory, bootargs, initrd });
+      return writeDtb(tree);
+    }
+    return writeDtb(buildVirtDtb({
+      cpus: this.cpus.length, cpuCompatible: CPU_COMPATIBLE[this.opts.cpu], ramBase: VIRT.RAM, ramSize: this.opts.memory,
+      psciConduit: this.conduit, hasVirtualization: this.opts.virtualization === true, bootargs, initrd,
+    }));
+  }
+
+  private apply(plan: LoadPlan): void {
+    for (const s of plan.segments) this.mem.load(s.pa, s.bytes);
+    const cpu = this.cpus[0];
+    cpu.pc = BigInt(plan.entry);
+    cpu.setX(0, BigInt(plan.x0));
+    // QEMU's boot stub leaves x1..x3 = 0 and x4 = the entry (Linux boot protocol).
+    if (plan.x4 !== undefined) { for (let r = 1; r <= 3; r++) cpu.setX(r, 0n); cpu.setX(4, BigInt(plan.x4)); }
+    this.dtbAddress = plan.dtbAddress;
+    this.bootPlan = plan;
+    this.warnings.push(...plan.warnings);
+  }
+
+  // ------------------------------------------------------------------ firmware (PSCI)
 
   hypervisorCall(cpu: Cpu, kind: 'hvc' | 'smc', _imm16: number): boolean {
-    // Every call on the board's conduit reaches its firmware (as QEMU); the other one is architectural.
-    return kind === this.conduit ? psciCall(cpu) : false;
+    // As QEMU 7.2 (arm_is_psci_call): every call on the board's conduit reaches the firmware,
+    // whatever its immediate; the other instruction is architectural.
+    if (kind !== this.conduit) return false;
+    const r = this.psci.call({ fn: cpu.xlo[0] >>> 0, x1: cpu.getX(1), x2: cpu.getX(2), x3: cpu.getX(3), caller: cpu.index });
+    if (r.kind === 'return') cpu.setX(0, r.x0);
+    return true;
   }
 
-  /** Runs until a stop or until `maxInstructions` retire; returns the stop (undefined = budget spent). */
-  run(maxInstructions = Infinity): StopReason | undefined {
-    const cpu = this.cpus[0];
-    const quantum = 1 << 20;
-    let left = maxInstructions;
-    while (left > 0 && cpu.stopReason === undefined) {
-      left -= cpu.run(Math.min(quantum, left));
-    }
-    return cpu.stopReason;
+  get cpuCount(): number { return this.cpus.length; }
+  isOn(i: number): boolean { return this.on[i]; }
+
+  /** PSCI CPU_ON: the target starts (at its next turn) at `entry` in `el`h, MMU off, DAIF masked, x0 = contextId. */
+  powerOn(i: number, entry: bigint, contextId: bigint, el: 1 | 2): void {
+    const cpu = this.cpus[i];
+    cpu.setPstate(el, 1);
+    cpu.daif = 0x3c0;
+    cpu.il = 0; cpu.ss = 0; cpu.pan = 0;
+    for (let e = 1; e <= 3; e++) cpu.sysLo[sysSctlr(e)] = SCTLR_RESET;
+    cpu.pc = entry;
+    cpu.setX(0, contextId);
+    cpu.waitingForInterrupt = false;
+    cpu.stopReason = undefined;
+    this.on[i] = true;
   }
+
+  /** PSCI CPU_OFF on the calling CPU: it leaves its turn at once and is not scheduled again. */
+  powerOff(i: number): void {
+    this.on[i] = false;
+    this.cpus[i].stop(CPU_OFF_STOP);
+  }
+
+  /** PSCI CPU_SUSPEND (standby, as QEMU treats every power state): sleep as WFI does, then return SUCCESS. */
+  standby(i: number): void {
+    const cpu = this.cpus[i];
+    if (cpu.interruptPending()) return;
+    cpu.waitingForInterrupt = true;
+    cpu.endBlockAfterThis();
+  }
+
+  systemOff(): void { this.callerStop({ kind: 'poweroff' }); }
+  systemReset(): void { this.callerStop({ kind: 'reset' }); }
+
+  private callerStop(reason: StopReason): void {
+    const cpu = this.cpus[this.running >= 0 ? this.running : 0];
+    cpu.stop(reason);
+  }
+
+  // ------------------------------------------------------------------ run loop
+
+  /** Instructions executed by all CPUs together. */
+  get retired(): number {
+    let n = 0;
+    for (const c of this.cpus) n += c.retired;
+    return n;
+  }
+
+  /**
+   * Runs until a stop or until `maxInstructions` (over all CPUs together) have been executed;
+   * returns the stop (undefined = budget spent). Calling it again continues exactly where it left
+   * off (mid-round included), so run(a) + run(b) is the same run as run(a + b). A CPU's stop is
+   * not latched by the board: a tool that clears `cpu.stopReason` (stepping over a trap) resumes.
+   */
+  run(maxInstructions = Infinity): StopReason | undefined {
+    let left = maxInstructions;
+    const n = this.cpus.length;
+    for (const c of this.cpus) if (c.stopReason !== undefined && c.stopReason !== CPU_OFF_STOP) return c.stopReason;
+    let stop: StopReason | undefined;
+    while (stop === undefined && left > 0) {
+      if (this.roundLen === 0) {
+        stop = this.startRound();
+        if (stop) break;
+      }
+      if (this.turnCpu >= n) {
+        // Round over: everyone's clock is at its end; devices catch up and may raise interrupts.
+        this.roundStartNs += this.roundLen;
+        this.roundLen = 0;
+        this.updateDevices(this.roundStartNs);
+        continue;
+      }
+      const i = this.turnCpu, cpu = this.cpus[i];
+      if (!this.on[i] || cpu.waitingForInterrupt) { this.nextTurn(); continue; }
+      this.running = i;
+      let done: number;
+      try {
+        done = cpu.run(Math.min(this.roundLen - this.turnUsed, left));
+      } finally {
+        this.running = -1;
+      }
+      this.turnUsed += done;
+      left -= done;
+      const s = cpu.stopReason;
+      if (s === CPU_OFF_STOP) cpu.stopReason = undefined;
+      else if (s !== undefined) { stop = s; break; }
+      // The turn ends when its instructions are spent, the CPU sleeps or turned itself off; a run
+      // that returned early for any other reason (and made no progress) also yields.
+      if (this.turnUsed >= this.roundLen || cpu.waitingForInterrupt || !this.on[i] || (done === 0 && left > 0)) this.nextTurn();
+    }
+    return stop;
+  }
+
+  private nextTurn(): void {
+    this.turnCpu++;
+    this.turnUsed = 0;
+  }
+
+  /** Starts a round (see the header); returns a stop when nothing can ever run again. */
+  private startRound(): StopReason | undefined {
+    for (;;) {
+      const now = this.roundStartNs;
+      const next = this.nextEventNs(now);
+      let anyRunnable = false, anyOn = false;
+      for (let i = 0; i < this.cpus.length; i++) {
+        if (!this.on[i]) continue;
+        anyOn = true;
+        if (!this.cpus[i].waitingForInterrupt) anyRunnable = true;
+      }
+      if (anyRunnable) {
+        this.roundLen = next === undefined ? this.quantum : Math.max(1, Math.min(this.quantum, next - now));
+        this.turnCpu = 0;
+        this.turnUsed = 0;
+        return undefined;
+      }
+      if (!anyOn || next === undefined) {
+        return { kind: 'fault', pc: this.cpus[0].pc, message: anyOn ? 'all CPUs wait for interrupts with no timer armed' : 'all CPUs are powered off (PSCI CPU_OFF)' };
+      }
+      // Everyone sleeps: skip virtual time to the event; its interrupt wakes someone (or not, if
+      // the GIC does not forward it, and then the next event is looked for).
+      this.roundStartNs = next;
+      this.updateDevices(next);
+    }
+  }
+}
+
+/** SCTLR_EL1/2/3 storage keys (op0=3, op1=0/4/6, CRn=1, CRm=0, op2=0). */
+function sysSctlr(el: number): number {
+  return (3 << 14) | ([0, 0, 4, 6][el] << 11) | (1 << 7);
+}
+
+/**
+ * Instructions the CPU has executed so far in its current run() call: the run loop records it
+ * before each instruction (`progress`) so a system-register handler can read the CPU's clock.
+ * Read through a cast because Cpu keeps it private; it is a plain number field.
+ */
+function progressOf(cpu: Cpu): number {
+  return (cpu as unknown as { progress: number }).progress;
 }

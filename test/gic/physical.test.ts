@@ -278,11 +278,12 @@ describe('GICv3 priority masking and preemption', () => {
   });
 
   it('BPR writes below the minimum read back as the minimum; BPR1 is BPR0+1 and WI under CBPR', () => {
+    // 5 preemption bits (QEMU's A53/A57 CPU interface): minimum BPR0 = 2, BPR1 = 3.
     const { gic } = makeGic(1);
     syswrite(gic, 0, 'ICC_BPR1_EL1', 0);
-    assert.equal(sysread(gic, 0, 'ICC_BPR1_EL1'), 1n);
+    assert.equal(sysread(gic, 0, 'ICC_BPR1_EL1'), 3n);
     syswrite(gic, 0, 'ICC_BPR0_EL1', 0);
-    assert.equal(sysread(gic, 0, 'ICC_BPR0_EL1'), 0n);
+    assert.equal(sysread(gic, 0, 'ICC_BPR0_EL1'), 2n);
     syswrite(gic, 0, 'ICC_BPR0_EL1', 7);
     syswrite(gic, 0, 'ICC_CTLR_EL1', 1);
     assert.equal(sysread(gic, 0, 'ICC_BPR1_EL1'), 7n, 'saturates at 7');
@@ -290,7 +291,7 @@ describe('GICv3 priority masking and preemption', () => {
     syswrite(gic, 0, 'ICC_BPR1_EL1', 2);
     assert.equal(sysread(gic, 0, 'ICC_BPR1_EL1'), 5n);
     syswrite(gic, 0, 'ICC_CTLR_EL1', 0);
-    assert.equal(sysread(gic, 0, 'ICC_BPR1_EL1'), 1n, 'the write under CBPR was ignored');
+    assert.equal(sysread(gic, 0, 'ICC_BPR1_EL1'), 3n, 'the write under CBPR was ignored (still the minimum)');
   });
 });
 
@@ -352,11 +353,8 @@ describe('GICv3 acknowledge, EOI and deactivation', () => {
     gic.setSpiLevel(34, true);
     assert.equal(gic.irqPending(0), true);
     assert.equal(iar1(gic, 0), 34);
-    // With BPR1 = 1 (reset) the group priority is bits [7:1]: active-priority bit = prio >> 1,
-    // so 0x40 -> bit 32 (AP1R1 bit 0) and 0xa0 -> bit 80 (AP1R2 bit 16).
-    assert.equal(sysread(gic, 0, 'ICC_AP1R0_EL1'), 0n);
-    assert.equal(sysread(gic, 0, 'ICC_AP1R1_EL1'), 1n);
-    assert.equal(sysread(gic, 0, 'ICC_AP1R2_EL1'), 1n << 16n);
+    // With 5 preemption bits the active-priority bit is prio >> 3: 0x40 -> bit 8, 0xa0 -> bit 20.
+    assert.equal(sysread(gic, 0, 'ICC_AP1R0_EL1'), (1n << 8n) | (1n << 20n));
     assert.equal(Number(sysread(gic, 0, 'ICC_RPR_EL1')), 0x40);
     eoir1(gic, 0, 34);
     assert.equal(Number(sysread(gic, 0, 'ICC_RPR_EL1')), 0xa0);
@@ -403,9 +401,9 @@ describe('GICv3 acknowledge, EOI and deactivation', () => {
 
   it('ICC_CTLR_EL1: PRIbits/IDbits/A3V read-only, CBPR and EOImode writable', () => {
     const { gic } = makeGic(1);
-    assert.equal(Number(sysread(gic, 0, 'ICC_CTLR_EL1')), (7 << 8) | (1 << 11) | (1 << 15));
+    assert.equal(Number(sysread(gic, 0, 'ICC_CTLR_EL1')), (4 << 8) | (1 << 11) | (1 << 15)); // PRIbits = 5 - 1
     syswrite(gic, 0, 'ICC_CTLR_EL1', 0xffffffff);
-    assert.equal(Number(sysread(gic, 0, 'ICC_CTLR_EL1')), (7 << 8) | (1 << 11) | (1 << 15) | 3);
+    assert.equal(Number(sysread(gic, 0, 'ICC_CTLR_EL1')), (4 << 8) | (1 << 11) | (1 << 15) | 3);
     assert.equal(Number(sysread(gic, 0, 'ICC_CTLR_EL3', EL3)) & 0x1f, 0b11011, 'EL1 aliases in CTLR_EL3');
   });
 

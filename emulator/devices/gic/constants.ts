@@ -25,14 +25,14 @@ export const NO_PRIO = 0x100;
 /** Idle running priority (no active interrupt), IHI 0069 ICC_RPR_EL1. */
 export const IDLE_PRIO = 0xff;
 
-// ---- Physical CPU interface configuration (matches QEMU 7.2's GICv3 CPU interface, so software
-// printing ICC_CTLR_EL1 sees the same values on both): 8 priority bits, so 7 bits of group
-// priority (minimum BPR0 = 0, BPR1 = 1) and 128 active-priority bits in four AP0R/AP1R registers.
-export const PRI_BITS = 8;
-export const PRE_BITS = 7;
-export const MIN_BPR0 = 7 - PRE_BITS;      // 0
-export const MIN_BPR1 = MIN_BPR0 + 1;      // 1 (IHI 0069 ICC_BPR1_EL1: minimum is BPR0's + 1)
-export const NUM_APR = 1 << (PRE_BITS - 5); // 4
+// ---- Physical CPU interface configuration, as QEMU 7.2's Cortex-A53/A57/max CPU interface (a
+// guest writing 0xff to ICC_PMR_EL1 reads back 0xf8 on QEMU): 5 priority bits, 5 bits of group
+// priority (minimum BPR0 = 2, BPR1 = 3) and 32 active-priority bits in one AP0R/AP1R register.
+export const PRI_BITS = 5;
+export const PRE_BITS = 5;
+export const MIN_BPR0 = 7 - PRE_BITS;      // 2
+export const MIN_BPR1 = MIN_BPR0 + 1;      // 3 (IHI 0069 ICC_BPR1_EL1: minimum is BPR0's + 1)
+export const NUM_APR = 1 << (PRE_BITS - 5); // 1
 
 // ---- Virtual CPU interface configuration: like QEMU's Cortex-A53/A57 models — 4 list
 // registers, 5 bits of virtual priority and 5 bits of virtual preemption (one ICH_AP0R/AP1R).

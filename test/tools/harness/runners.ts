@@ -21,12 +21,12 @@ export function runQemu(elf: string, opts: { cpu?: string; timeoutMs?: number; e
   return { output: r.stdout };
 }
 
-export function runHvlab(elf: string, opts: { cpu?: CpuModel; maxInsns?: number; stopOnUndefined?: boolean; virtualization?: boolean } = {}): RunResult {
+export function runHvlab(elf: string, opts: { cpu?: CpuModel; maxInsns?: number; stopOnUndefined?: boolean; virtualization?: boolean; smp?: number } = {}): RunResult {
   const bytes: number[] = [];
-  const board = new VirtBoard({ cpu: opts.cpu ?? 'max', smp: 1, memory: 128 * 2 ** 20, uartOut: (b) => bytes.push(b), virtualization: opts.virtualization });
+  const board = new VirtBoard({ cpu: opts.cpu ?? 'max', smp: opts.smp ?? 1, memory: 128 * 2 ** 20, uartOut: (b) => bytes.push(b), virtualization: opts.virtualization });
   board.loadElf(readElf(elf), elf);
   // The snippets install no vectors: report UNDEFINED at the instruction rather than at vector 0x200.
-  if (opts.stopOnUndefined ?? true) board.cpus[0].trapHook = stopOnUndefined;
+  if (opts.stopOnUndefined ?? true) for (const cpu of board.cpus) cpu.trapHook = stopOnUndefined;
   const stop = board.run(opts.maxInsns ?? 500_000_000);
   const output = Buffer.from(bytes).toString('latin1');
   if (!stop) return { output, error: 'hvlab: instruction limit reached (guest hung?)' };
