@@ -408,7 +408,11 @@ export class Cpu {
    * returns the physical address. Fills the TLB so the next access to the page is fast.
    */
   private translateSlow(lo: number, hi: number, size: number, access: AccessKind): number {
-    const out = this.mmu.translate({ lo, hi, ctx: this.ctx, access, unaligned: (lo & (size - 1)) !== 0 });
+    // Device-memory alignment is checked only with stage 1 on: with the MMU off data is Device
+    // memory architecturally, but QEMU 7.2 does not fault there, and neither does the TLB fast
+    // path (tlb.ts flatDirect) — a miss must not behave differently from a hit.
+    const unaligned = (lo & (size - 1)) !== 0 && (this.sysLo[SYS.SCTLR[this.el === 0 ? 1 : this.el]] & 1) !== 0;
+    const out = this.mmu.translate({ lo, hi, ctx: this.ctx, access, unaligned });
     if (!out.ok) return this.abort(out.fault);
     if (this.fastMemory) this.tlb.fill(this.tbl, lo, hi, out.t);
     return out.t.pa;

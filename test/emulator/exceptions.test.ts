@@ -101,3 +101,18 @@ describe('exception storms', () => {
     assert.equal(cpu.sysLo[SYS.ESR[1]] >>> 0, 0x02000000);
   });
 });
+
+describe('MMU off: unaligned data accesses', () => {
+  it('behave the same on a TLB miss as on a hit (no Device alignment fault, as QEMU 7.2)', () => {
+    // ldr x0, [x1] ; ldr x2, [x1]  with x1 unaligned: the first access misses the TLB.
+    const cpu = cpuWith([0xf9400020, 0xf9400022]);
+    cpu.setSys(SYS.VBAR[1], RAM + 0x800, 0);
+    cpu.mem.write32(RAM + 0x3001, 0x11223344);
+    cpu.mem.write32(RAM + 0x3005, 0x55667788);
+    cpu.setX(1, BigInt(RAM + 0x3001));
+    cpu.run(2);
+    assert.equal(cpu.pc, BigInt(RAM + 8), 'no exception taken');
+    assert.equal(cpu.getX(0), 0x5566778811223344n);
+    assert.equal(cpu.getX(2), 0x5566778811223344n);
+  });
+});
