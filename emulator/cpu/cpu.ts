@@ -5,6 +5,7 @@
 // page, a handler sets `jumped`, or the budget is spent. Handlers never allocate.
 import { a64Decoder, type Decoder } from '../arch/decoder';
 import type { Exec } from '../arch/encoding';
+import { compileBlock, MAX_BLOCK, type CompiledBlock } from './block-compiler';
 import { SLOTS, TWO32 } from './regs';
 import type { PhysicalMemory } from './physical-memory';
 import { EC, ESR_IL, takeException, type ExceptionEvent, type ExceptionKind } from './exceptions';
@@ -53,12 +54,20 @@ export type TrapHook = (cpu: Cpu, ev: ExceptionEvent) => StopReason | undefined;
 const PAGE_SHIFT = 12;
 const PAGE_SLOTS = 1 << (PAGE_SHIFT - 2);
 
-/** Decoded instructions of one 4 KiB physical page. */
+/** Decoded instructions of one 4 KiB physical page, and the blocks compiled from them. */
 export interface DecodedPage {
   readonly handlers: (Exec | undefined)[];
   readonly words: Int32Array;
   readonly pa: number;
+  /** 1 where the slot's instruction ends a block (branch, system instruction, undefined). */
+  readonly ends: Uint8Array;
+  /** Executions of each slot as a block entry, saturating; a block is compiled at HOT_BLOCK. */
+  readonly heat: Uint8Array;
+  readonly blocks: (CompiledBlock | undefined)[];
 }
+
+/** Entries into a block before it is compiled (cold code stays interpreted: compiling costs). */
+const HOT_BLOCK = 32;
 
 export class Cpu {
   // --- general registers (see regs.ts for the slot layout) ---
@@ -573,8 +582,23 @@ export class Cpu {
   private runFast(done: number, budget: number): number {
     while (done < budget && !this.waitingForInterrupt) {
       const page = this.fetchPage();
-      const handlers = page.handlers, words = page.words;
       let idx = (this.pcLo >>> 2) & (PAGE_SLOTS - 1);
+      // A compiled block, if this entry is hot and the budget allows it whole (exact budgets).
+      let blk = page.blocks[idx];
+      if (blk === undefined && page.heat[idx] < 255 && ++page.heat[idx] === HOT_BLOCK) blk = this.buildBlock(page, idx);
+      if (blk !== undefined && done + blk.len <= budget) {
+        const startLo = this.pcLo;
+        blk.run(this, done);
+        done += blk.len;
+        if (this.jumped) {
+          this.jumped = false;
+        } else {
+          this.pcLo = (startLo + 4 * blk.len) | 0;
+          if (this.pcLo === 0) this.pcHi = (this.pcHi + 1) | 0;
+        }
+        continue;
+      }
+      const handlers = page.handlers, words = page.words;
       for (;;) {
         let h = handlers[idx];
         if (h === undefined) h = this.decodeSlot(page, idx);
@@ -591,6 +615,20 @@ export class Cpu {
       }
     }
     return done;
+  }
+
+  /** Compiles the block starting at slot `idx` of `page` (see block-compiler.ts). */
+  private buildBlock(page: DecodedPage, idx: number): CompiledBlock {
+    const hs: Exec[] = [], ws: number[] = [];
+    for (let k = idx; k < PAGE_SLOTS && hs.length < MAX_BLOCK; k++) {
+      const h = page.handlers[k] ?? this.decodeSlot(page, k);
+      hs.push(h);
+      ws.push(page.words[k]);
+      if (page.ends[k]) break;
+    }
+    const blk = compileBlock(this.pcLo, hs, ws);
+    page.blocks[idx] = blk;
+    return blk;
   }
 
   private runSlow(done: number, budget: number): number {
@@ -611,13 +649,26 @@ export class Cpu {
   }
 
   /** Instructions completed in the current run() before a handler threw STOP. */
-  private progress = 0;
+  progress = 0;
 
   private lastFetchLo = -1;
   private lastFetchHi = -1;
   private lastFetchPage: DecodedPage | undefined;
 
+  /**
+   * The decoded page holding the PC. Fast path: the page fetched last, while the PC is still in
+   * it, the TLB has dropped nothing since (generation), and nothing needs attention.
+   */
   private fetchPage(): DecodedPage {
+    const lp = this.lastFetchPage;
+    if (lp !== undefined && (this.pcLo & ~0xfff) === this.lastFetchLo && this.pcHi === this.lastFetchHi &&
+      this.tlb.generation === this.lastFetchGen && !this.interruptCheck && this.il === 0 && (this.pcLo & 3) === 0) return lp;
+    return this.fetchPageSlow();
+  }
+
+  private lastFetchGen = -1;
+
+  private fetchPageSlow(): DecodedPage {
     const vlo = this.pcLo & ~((1 << PAGE_SHIFT) - 1);
     // PSTATE.IL is only ever set by an exception return, which is a jump: checking here, at the
     // start of each block, catches the next instruction (Arm ARM D1.4 Illegal Execution state).
@@ -630,14 +681,17 @@ export class Cpu {
       this.jumped = false;
       return this.fetchPage();
     }
-    // The last page fetched, while the TLB still maps it (any TLBI or context change shows here).
-    if (vlo === this.lastFetchLo && this.pcHi === this.lastFetchHi && this.lastFetchPage &&
-      this.tbl.fetchPa(vlo, this.pcHi) === this.lastFetchPage.pa) return this.lastFetchPage;
     if (this.pcLo & 3) {
       this.exception(this.el === 0 ? (this.routesEl0ToEl2() ? 2 : 1) : this.el, 'sync', (EC.PC_ALIGN << 26) | ESR_IL, this.pcLo, this.pcHi,
         { lo: this.pcLo, hi: this.pcHi }, 'PC alignment fault');
       this.jumped = false;
       return this.fetchPage();
+    }
+    // The last page fetched, while the TLB still maps it (any TLBI or context change shows here).
+    if (vlo === this.lastFetchLo && this.pcHi === this.lastFetchHi && this.lastFetchPage &&
+      this.tbl.fetchPa(vlo, this.pcHi) === this.lastFetchPage.pa) {
+      this.lastFetchGen = this.tlb.generation;
+      return this.lastFetchPage;
     }
     let pa = this.tbl.fetchPa(vlo, this.pcHi);
     if (pa < 0) {
@@ -659,11 +713,14 @@ export class Cpu {
         const after = this.lastException ? ` (after ${describeException(this.lastException)})` : '';
         this.stop({ kind: 'fault', pc: this.pc, message: `instruction fetch from 0x${hex64(this.pcLo, this.pcHi)}: no RAM there${after}` });
       }
-      page = { handlers: new Array<Exec | undefined>(PAGE_SLOTS).fill(undefined), words: new Int32Array(PAGE_SLOTS), pa };
+      page = {
+        handlers: new Array<Exec | undefined>(PAGE_SLOTS).fill(undefined), words: new Int32Array(PAGE_SLOTS), pa,
+        ends: new Uint8Array(PAGE_SLOTS), heat: new Uint8Array(PAGE_SLOTS), blocks: new Array<CompiledBlock | undefined>(PAGE_SLOTS).fill(undefined),
+      };
       this.pages.set(pa, page);
       this.mem.markCode(pa);
     }
-    this.lastFetchLo = vlo; this.lastFetchHi = this.pcHi; this.lastFetchPage = page;
+    this.lastFetchLo = vlo; this.lastFetchHi = this.pcHi; this.lastFetchPage = page; this.lastFetchGen = this.tlb.generation;
     return page;
   }
 
@@ -675,14 +732,23 @@ export class Cpu {
     const enc = this.decoder.decode(word);
     const h: Exec = enc ? enc.exec : undefinedHandler;
     page.handlers[idx] = h;
+    // Branches and system instructions end a block: they are the ones that set `jumped` or change
+    // what the next fetch means (translation, masks, WFI). So does an undefined word.
+    page.ends[idx] = !enc || enc.branch || enc.cls === 'system' ? 1 : 0;
     return h;
   }
 
   /** A store hit a page holding decoded instructions: forget them (self-modifying code). */
   private invalidateCode(pa: number): void {
     const page = this.pages.get(pa - (pa % (1 << PAGE_SHIFT)));
-    // Cleared in place so a run loop holding this page re-decodes on its next instruction.
-    if (page) page.handlers.fill(undefined);
+    // Cleared in place so a run loop holding this page re-decodes on its next instruction. A
+    // block already running finishes with the old words: no context synchronization (ISB, which
+    // ends blocks) has happened inside it, so the architecture allows the stale instructions.
+    if (page) {
+      page.handlers.fill(undefined);
+      page.blocks.fill(undefined);
+      page.heat.fill(0);
+    }
   }
 }
 

@@ -247,6 +247,12 @@ export class Tlb {
    * table until the next select() for the same context: recycling only happens here, and only
    * of the least recently selected table of that context.
    */
+  /**
+   * Bumped whenever entries are dropped (TLBI, flush, a table recycled), so a cache of one
+   * translation outside the TLB (the CPU's current fetch page) can tell it is still valid.
+   */
+  generation = 0;
+
   select(ctx: number, asid: number, vmid: number): TlbTable {
     const set = this.sets[ctx];
     for (const t of set) {
@@ -260,6 +266,7 @@ export class Tlb {
       t = set[0];
       for (const u of set) if (u.lastUse < t.lastUse) t = u;
       t.clear();
+      this.generation++;
       t.asid = asid; t.vmid = vmid;
     }
     t.lastUse = ++this.clock;
@@ -275,6 +282,7 @@ export class Tlb {
 
   /** The TLBI semantic: drops every entry the scope describes, and nothing else. */
   invalidate(s: TlbiScope): void {
+    this.generation++;
     for (let ctx = 0; ctx < NUM_CTX; ctx++) {
       if (!(s.ctxMask & (1 << ctx))) continue;
       for (const t of this.sets[ctx]) {
@@ -291,7 +299,10 @@ export class Tlb {
     }
   }
 
-  flushAll(): void { for (const set of this.sets) for (const t of set) t.clear(); }
+  flushAll(): void {
+    this.generation++;
+    for (const set of this.sets) for (const t of set) t.clear();
+  }
   flushCtx(ctxMask: number): void { this.invalidate({ ctxMask }); }
 
   // ---- the v8.0 TLBI operations (Arm ARM C5.5). `vmid` is the current VMID (Mmu.vmidFor), `xt`
