@@ -83,3 +83,36 @@ describe('self-modifying code, repeatedly', () => {
     }
   });
 });
+
+describe('compiled blocks', () => {
+  // loop: add x0,x0,#1 ; cmp x0,#60 ; csel x6,x7,x8,eq ; ldr x3,[x6] ; add x9,x9,#1 ; b loop
+  // x8 = a RAM address, x7 = an address with nothing behind it: iteration 60's load stops the run
+  // in the middle of a block compiled long before (blocks compile after 32 entries).
+  const LOOP = [0x91000400, 0xf100f01f, 0x9a8800e6, 0xf94000c3, 0x91000529, 0x17fffffb];
+
+  it('stop in the middle of a hot block with exact retired count, PC and registers', () => {
+    const { b } = board(words(...LOOP));
+    const cpu = b.cpus[0];
+    cpu.setX(7, 0x1000n);
+    cpu.setX(8, 0x40300000n);
+    const stop = b.run(1_000_000);
+    assert.equal(stop?.kind, 'fault');
+    assert.equal(cpu.pc, 0x4020000cn, 'stopped at the load');
+    assert.equal(cpu.retired, 59 * 6 + 3, 'the three instructions before the load retired, not the load');
+    assert.equal(cpu.getX(0), 60n);
+    assert.equal(cpu.getX(9), 59n);
+  });
+
+  it('gives the same instruction-exact result when the budget splits a block', () => {
+    const runs = [1_000_000, 7].map((chunk) => {
+      const { b } = board(words(...LOOP));
+      const cpu = b.cpus[0];
+      cpu.setX(7, 0x1000n);
+      cpu.setX(8, 0x40300000n);
+      let stop;
+      while (!(stop = b.run(chunk)));
+      return { stop: stop.kind, retired: cpu.retired, pc: cpu.pc, x9: cpu.getX(9) };
+    });
+    assert.deepEqual(runs[1], runs[0]);
+  });
+});
