@@ -1,5 +1,6 @@
 // `npm run bench`: hvlab against QEMU on the same CPU-bound bare-metal workload (bench/workload.c),
-// plus the register-representation microbenchmark (bench/regrep.ts).
+// run twice — MMU off, and MMU on (bench/mmu-on.S: 4 KiB-granule identity map) — plus the
+// register-representation microbenchmark (bench/regrep.ts).
 //
 //   node out/bench/run.js [--json] [--no-regrep] [--runs N]
 //
@@ -15,7 +16,10 @@ import { join, resolve } from 'node:path';
 import { formatRegrep, runRegrep, type RegrepResult } from './regrep';
 
 const ROOT = resolve(__dirname, '../..');
-const WORKLOAD = join(ROOT, '.test-cache/bench/workload.elf');
+const WORKLOADS = [
+  { label: 'MMU off', elf: join(ROOT, '.test-cache/bench/workload.elf') },
+  { label: 'MMU on (4 KiB pages)', elf: join(ROOT, '.test-cache/bench/workload-mmu.elf') },
+];
 
 interface EmulatorRun { wallSeconds: number; checksum?: string; output: string; stderr: string; status: number | null }
 
@@ -37,9 +41,8 @@ function cliPath(): string {
   return fail('no hvlab CLI: run `node scripts/build.mjs` (dist/cli.js) or `npx tsc -p tsconfig.json` (out/)');
 }
 
-interface BenchResult {
+interface WorkloadResult {
   workload: string;
-  cli: string;
   checksum: string;
   checksumsMatch: boolean;
   instructions: number;
@@ -50,39 +53,35 @@ interface BenchResult {
   qemuMipsEstimate: number;
   /** hvlab wall time / QEMU wall time (lower is better; 1 = as fast as QEMU). */
   ratioHvlabToQemu: number;
+}
+
+interface BenchResult {
+  cli: string;
+  workloads: WorkloadResult[];
   regrep?: RegrepResult;
 }
 
-function main(argv: string[]): number {
-  const json = argv.includes('--json');
-  const ri = argv.indexOf('--runs');
-  const runs = ri >= 0 ? Math.max(1, Number(argv[ri + 1]) | 0) : 1;
-
-  const b = spawnSync(process.execPath, [join(ROOT, 'scripts/build-guests.mjs')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-  if (b.status !== 0 || !existsSync(WORKLOAD)) fail('could not build the workload (scripts/build-guests.mjs)');
-  const cli = cliPath();
-
-  // Best of `runs` for each (the machine may be busy).
+/** Best of `runs` on hvlab and on QEMU for one workload ELF (the machine may be busy). */
+function measure(label: string, elf: string, cli: string, runs: number): WorkloadResult & { hvChecksum?: string } {
   let hv: EmulatorRun | undefined, q: EmulatorRun | undefined;
   let instructions = 0, hvRunSeconds = 0, mips = 0;
   for (let i = 0; i < runs; i++) {
-    const h = timed(process.execPath, [join(ROOT, cli), 'run', '-M', 'virt', '-cpu', 'max', '-nographic', '-kernel', WORKLOAD, '--stats']);
+    const h = timed(process.execPath, [join(ROOT, cli), 'run', '-M', 'virt', '-cpu', 'max', '-nographic', '-kernel', elf, '--stats']);
     if (h.status !== 0) fail(`hvlab failed (exit ${h.status}):\n${h.stderr}`);
     const m = /hvlab: (\d+) instructions retired in ([\d.]+) s: ([\d.]+) MIPS/.exec(h.stderr);
     if (!m) fail(`hvlab printed no --stats line:\n${h.stderr}`);
     if (!hv || h.wallSeconds < hv.wallSeconds) { hv = h; instructions = Number(m[1]); hvRunSeconds = Number(m[2]); mips = Number(m[3]); }
-    const qr = timed('qemu-system-aarch64', ['-M', 'virt', '-cpu', 'max', '-nographic', '-no-reboot', '-monitor', 'none', '-serial', 'stdio', '-kernel', WORKLOAD]);
+    const qr = timed('qemu-system-aarch64', ['-M', 'virt', '-cpu', 'max', '-nographic', '-no-reboot', '-monitor', 'none', '-serial', 'stdio', '-kernel', elf]);
     if (qr.status !== 0) fail(`qemu failed (exit ${qr.status}):\n${qr.stderr}`);
     if (!q || qr.wallSeconds < q.wallSeconds) q = qr;
   }
   if (!hv || !q) return fail('no runs');
   if (!q.checksum) fail(`QEMU printed no checksum:\n${q.output}`);
-
-  const result: BenchResult = {
-    workload: 'bench/workload.c',
-    cli,
+  return {
+    workload: `bench/workload.c, ${label}`,
     checksum: q.checksum,
     checksumsMatch: hv.checksum === q.checksum,
+    hvChecksum: hv.checksum,
     instructions,
     hvlabMips: mips,
     hvlabWallSeconds: hv.wallSeconds,
@@ -91,24 +90,39 @@ function main(argv: string[]): number {
     qemuMipsEstimate: instructions / q.wallSeconds / 1e6,
     ratioHvlabToQemu: hv.wallSeconds / q.wallSeconds,
   };
+}
+
+function main(argv: string[]): number {
+  const json = argv.includes('--json');
+  const ri = argv.indexOf('--runs');
+  const runs = ri >= 0 ? Math.max(1, Number(argv[ri + 1]) | 0) : 1;
+
+  const b = spawnSync(process.execPath, [join(ROOT, 'scripts/build-guests.mjs')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (b.status !== 0 || WORKLOADS.some((w) => !existsSync(w.elf))) fail('could not build the workloads (scripts/build-guests.mjs)');
+  const cli = cliPath();
+
+  const measured = WORKLOADS.map((w) => measure(w.label, w.elf, cli, runs));
+  const result: BenchResult = { cli, workloads: measured.map(({ hvChecksum: _h, ...r }) => r) };
   if (!argv.includes('--no-regrep')) result.regrep = runRegrep();
 
   if (json) {
     process.stdout.write(JSON.stringify(result, null, 1) + '\n');
   } else {
-    const rows: [string, string][] = [
-      ['workload', `${result.workload} (${(instructions / 1e6).toFixed(1)} M instructions)`],
-      ['checksum', `${result.checksum} ${result.checksumsMatch ? '(hvlab = QEMU)' : `MISMATCH: hvlab printed ${hv.checksum ?? 'none'}`}`],
-      ['hvlab MIPS', `${mips.toFixed(1)}`],
-      ['hvlab wall time', `${result.hvlabWallSeconds.toFixed(2)} s (${hvRunSeconds.toFixed(2)} s running guest code; ${cli})`],
-      ['QEMU wall time', `${result.qemuWallSeconds.toFixed(2)} s (~${result.qemuMipsEstimate.toFixed(0)} MIPS incl. start-up)`],
-      ['hvlab / QEMU time', `${result.ratioHvlabToQemu.toFixed(1)}x`],
-    ];
-    const w = Math.max(...rows.map((r) => r[0].length));
-    process.stdout.write(rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n') + '\n');
-    if (result.regrep) process.stdout.write('\n' + formatRegrep(result.regrep) + '\n');
+    for (const r of measured) {
+      const rows: [string, string][] = [
+        ['workload', `${r.workload} (${(r.instructions / 1e6).toFixed(1)} M instructions)`],
+        ['checksum', `${r.checksum} ${r.checksumsMatch ? '(hvlab = QEMU)' : `MISMATCH: hvlab printed ${r.hvChecksum ?? 'none'}`}`],
+        ['hvlab MIPS', `${r.hvlabMips.toFixed(1)}`],
+        ['hvlab wall time', `${r.hvlabWallSeconds.toFixed(2)} s (${r.hvlabRunSeconds.toFixed(2)} s running guest code; ${cli})`],
+        ['QEMU wall time', `${r.qemuWallSeconds.toFixed(2)} s (~${r.qemuMipsEstimate.toFixed(0)} MIPS incl. start-up)`],
+        ['hvlab / QEMU time', `${r.ratioHvlabToQemu.toFixed(1)}x`],
+      ];
+      const w = Math.max(...rows.map((row) => row[0].length));
+      process.stdout.write(rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n') + '\n\n');
+    }
+    if (result.regrep) process.stdout.write(formatRegrep(result.regrep) + '\n');
   }
-  return result.checksumsMatch && (result.regrep?.verified ?? true) ? 0 : 1;
+  return measured.every((r) => r.checksumsMatch) && (result.regrep?.verified ?? true) ? 0 : 1;
 }
 
 process.exitCode = main(process.argv.slice(2));

@@ -168,8 +168,15 @@ static u64 phase_strings(void)
     return total;
 }
 
+#ifdef HVLAB_MMU
+void enable_mmu(void); /* bench/mmu-on.S */
+#endif
+
 int main(void)
 {
+#ifdef HVLAB_MMU
+    enable_mmu();
+#endif
     u64 c = phase_crc(), s = phase_sort(), m = phase_matrix(), l = phase_list(), h = phase_strings();
     printf("crc %016llx sort %016llx matrix %016llx list %016llx strings %016llx\n", c, s, m, l, h);
     printf("checksum %016llx\n", c ^ (s * 3) ^ (m * 5) ^ (l * 7) ^ (h * 11));

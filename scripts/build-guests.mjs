@@ -92,6 +92,11 @@ const WORKLOAD = {
   name: 'workload', sources: ['bench/workload.c'], flags: [],
   elf: join(CACHE, 'bench/workload.elf'), hashFile: join(CACHE, 'bench/workload.inputs'),
 };
+/** The same workload with stage 1 translation on (bench/mmu-on.S), for MIPS with the MMU on. */
+const WORKLOAD_MMU = {
+  name: 'workload-mmu', sources: ['bench/workload.c', 'bench/mmu-on.S'], flags: ['-DHVLAB_MMU'],
+  elf: join(CACHE, 'bench/workload-mmu.elf'), hashFile: join(CACHE, 'bench/workload-mmu.inputs'),
+};
 
 /** Compiles and links one target into `outFile`; throws with the compiler's message on failure. */
 function compile(target, outFile) {
@@ -131,7 +136,7 @@ function main(argv) {
     return;
   }
   const programs = programTargets();
-  const all = [HELLO, WORKLOAD, ...programs];
+  const all = [HELLO, WORKLOAD, WORKLOAD_MMU, ...programs];
   if (argv.includes('--list')) {
     process.stdout.write(JSON.stringify(all.map((t) => ({ name: t.name, elf: t.elf, sources: t.sources, flags: t.flags })), null, 1) + '\n');
     return;
