@@ -12,7 +12,7 @@
 // unit of invalidation (a store into the page drops the page's blocks with its decoded slots).
 import type { Exec } from '../arch/encoding';
 
-/** A compiled block: `run(cpu, done)` executes `len` instructions starting at `startLo`. */
+/** A compiled block: `run(cpu, done)` executes `len` instructions starting at the current PC. */
 export interface CompiledBlock {
   readonly len: number;
   readonly run: (cpu: unknown, done: number) => void;
@@ -22,18 +22,21 @@ export interface CompiledBlock {
 export const MAX_BLOCK = 64;
 
 /**
- * Builds the block for instructions `handlers[k]`/`words[k]` at addresses startLo + 4k.
+ * Builds the block for instructions `handlers[k]`/`words[k]` at addresses PC + 4k.
  * The generated code sets `pcLo` (the handlers' view of the PC, and ELR on an exception) and
  * `progress` (instructions completed, for the run loop) before each instruction.
  */
-export function compileBlock(startLo: number, handlers: readonly Exec[], words: readonly number[]): CompiledBlock {
+export function compileBlock(handlers: readonly Exec[], words: readonly number[]): CompiledBlock {
   const n = handlers.length;
-  const lines: string[] = [];
+  // Every PC is derived from the PC at entry, never baked in: blocks are cached per physical
+  // page, and the same code may run at several virtual addresses (an identity map and a
+  // kernel's high alias). Within a page the offset is the same for every alias.
+  const lines: string[] = ['const s = c.pcLo;'];
   for (let k = 0; k < n; k++) {
-    lines.push(`c.pcLo = ${(startLo + 4 * k) | 0}; c.progress = d + ${k}; h${k}(c, ${words[k] | 0});`);
+    lines.push(`c.pcLo = ${k === 0 ? 's' : `(s + ${4 * k}) | 0`}; c.progress = d + ${k}; h${k}(c, ${words[k] | 0});`);
   }
   const params = handlers.map((_, k) => `h${k}`);
-  // new Function: the body is generated from numbers only (addresses and words), never from
+  // new Function: the body is generated from numbers only (offsets and words), never from
   // guest-controlled text, and the handlers are passed in as values.
   const factory = new Function(...params, `"use strict"; return function block(c, d) {\n${lines.join('\n')}\n};`) as
     (...h: Exec[]) => (cpu: unknown, done: number) => void;

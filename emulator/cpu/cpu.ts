@@ -626,7 +626,7 @@ export class Cpu {
       ws.push(page.words[k]);
       if (page.ends[k]) break;
     }
-    const blk = compileBlock(this.pcLo, hs, ws);
+    const blk = compileBlock(hs, ws);
     page.blocks[idx] = blk;
     return blk;
   }

@@ -132,8 +132,9 @@ describe('system: unit tests (values hvlab decided; UNDEFINED encodings)', () =>
     const cases: [number, string][] = [
       [mrsWord(3, 0, 15, 2, 0, 0), 'MRS S3_0_C15_C2_0 not implemented'],
       [msrWord(3, 0, 15, 2, 0, 0), 'MSR S3_0_C15_C2_0 not implemented'],
-      [mrsWord(2, 0, 0, 2, 2, 0), 'MRS MDSCR_EL1 (S2_0_C0_C2_2) not implemented'],
-      [mrsWord(3, 0, 1, 0, 1, 0), 'MRS ACTLR_EL1 (S3_0_C1_C0_1) not implemented'],
+      // No PMU (ID_AA64DFR0_EL1.PMUVer = 0): its registers are UNDEFINED.
+      [mrsWord(3, 3, 9, 12, 0, 0), 'MRS PMCR_EL0 (S3_3_C9_C12_0) not implemented'],
+      [msrWord(3, 3, 9, 14, 0, 0), 'MSR PMUSERENR_EL0 (S3_3_C9_C14_0) not implemented'],
       [mrsWord(3, 4, 1, 1, 0, 0), 'MRS HCR_EL2: EL2 is not implemented'],
       [msrWord(3, 0, 0, 0, 0, 0), 'MSR MIDR_EL1: register is read-only'],
       [msrWord(3, 0, 4, 2, 2, 0), 'MSR CURRENTEL: register is read-only'],

@@ -116,3 +116,28 @@ describe('compiled blocks', () => {
     assert.deepEqual(runs[1], runs[0]);
   });
 });
+
+describe('compiled blocks and virtual aliases', () => {
+  it('run correctly at every virtual address that maps their physical page', async () => {
+    const { SYS } = await import('../../emulator/cpu/system-state');
+    const { MMU_KEYS } = await import('../../emulator/cpu/mmu-registers');
+    // loop: adr x1, . ; add x0, x0, #1 ; cmp x0, #50 ; b.ne loop ; b .
+    const { b } = board(words(0x10000001, 0x91000400, 0xf100c81f, 0x54ffffa1, 0x14000000));
+    const cpu = b.cpus[0];
+    // Stage 1: VA 0x40000000 and VA 0x80000000 both map RAM (1 GiB blocks, 4 KiB granule).
+    const l1 = 0x40100000;
+    b.mem.write32(l1 + 8, 0x40000705); b.mem.write32(l1 + 16, 0x40000705);
+    cpu.setSys(MMU_KEYS.MAIR_EL1, 0xff00, 0);
+    cpu.setSys(MMU_KEYS.TCR_EL1, 0x00803519, 2);
+    cpu.setSys(MMU_KEYS.TTBR0_EL1, l1, 0);
+    cpu.setSys(SYS.SCTLR[1], cpu.sysLo[SYS.SCTLR[1]] | 1, 0);
+    cpu.translationChanged();
+    b.run(50 * 4);                         // hot through the identity map: the loop's block compiles
+    assert.equal(cpu.getX(1), 0x40200000n);
+    cpu.setX(0, 0n);
+    cpu.pc = 0x80200000n;                  // the same physical code through the alias
+    b.run(50 * 4);
+    assert.equal(cpu.getX(1), 0x80200000n, 'ADR sees the alias PC');
+    assert.equal(cpu.pc, 0x80200010n, 'the loop exits at the alias, not at the identity address');
+  });
+});

@@ -9,6 +9,9 @@
 // (Arm ARM D19.1: op0=3, op1=0, CRn=0, CRm=1..7 "reserved, RAZ").
 import type { Cpu } from '../../../cpu/cpu';
 import { SYS } from '../../../cpu/system-state';
+import { DEBUG_SYSREGS, ID_AA64DFR0_VALUE } from './debug-registers';
+
+export { ID_AA64DFR0_VALUE };
 
 export type SysRegRead = (cpu: Cpu, t: number) => void;
 export type SysRegWrite = (cpu: Cpu, lo: number, hi: number) => void;
@@ -63,8 +66,6 @@ export const ID_AA64ISAR0_VALUE = 0x00210000;
 export const ID_AA64MMFR0_VALUE = 0x5;
 export const ID_AA64MMFR1_VALUE = 0;
 export const ID_AA64MMFR2_VALUE = 0;
-/** ID_AA64DFR0_EL1: DebugVer = 6 (Armv8.0 debug). */
-export const ID_AA64DFR0_VALUE = 0x6;
 
 /** FPCR bits that hold state: AHP, DN, FZ, RMode, Stride, Len (no FP16, no trapped exceptions). */
 export const FPCR_MASK = 0x07f70000;
@@ -94,6 +95,22 @@ function plain(name: string, op0: number, op1: number, crn: number, crm: number,
     },
   };
 }
+
+/** A register with no state: reads as zero, writes are ignored (RAZ/WI). */
+function raw(name: string, op0: number, op1: number, crn: number, crm: number, op2: number): SysRegDef {
+  return { op0, op1, crn, crm, op2, name, read: constant(0), write: () => { /* RAZ/WI */ } };
+}
+
+/** CLIDR_EL1: L1 separate I/D (Ctype1 = 3), L2 unified (Ctype2 = 4), LoUIS = 1, LoC = 2, LoUU = 1. */
+export const CLIDR_VALUE = 0x0a200023;
+/**
+ * CCSIDR_EL1 per CSSELR_EL1 (Level << 1 | InD), Armv8.0 format (WT/WB/RA/WA, NumSets, Associativity,
+ * LineSize): L1 D 32 KiB 4-way, L1 I 32 KiB 2-way, L2 1 MiB 16-way, all 64-byte lines.
+ */
+export const CCSIDR_VALUES: Readonly<Record<number, number>> = { 0: 0x700fe01a, 1: 0x201fe00a, 2: 0x707fe07a };
+const CSSELR_KEY = sysregKey(3, 2, 0, 0, 0);
+/** A CSSELR_EL1 value naming no implemented cache: CCSIDR_EL1 is UNKNOWN (Arm ARM D19.2.32); 0 here, as QEMU. */
+const ccsidr = (csselr: number): number => CCSIDR_VALUES[csselr & 0xf] ?? 0;
 
 /** SPSR bits that hold state here: NZCV, SS, IL, DAIF, M[4:0] (no PAN/UAO/DIT/SSBS/BTYPE). */
 const SPSR_MASK = 0xf03003df | 0;
@@ -246,6 +263,23 @@ export const SYSREGS: readonly SysRegDef[] = [
   { op0: 3, op1: 0, crn: 0, crm: 7, op2: 0, name: 'ID_AA64MMFR0_EL1', read: constant(ID_AA64MMFR0_VALUE) },
   { op0: 3, op1: 0, crn: 0, crm: 7, op2: 1, name: 'ID_AA64MMFR1_EL1', read: constant(ID_AA64MMFR1_VALUE) },
   { op0: 3, op1: 0, crn: 0, crm: 7, op2: 2, name: 'ID_AA64MMFR2_EL1', read: constant(ID_AA64MMFR2_VALUE) },
+  // --- cache identification (Arm ARM D19.2.20 CCSIDR, D19.2.21 CLIDR, D19.2.32 CSSELR): the
+  // Cortex-A53's caches as QEMU's cortex-a53 reports them (32 KiB L1 I and D, 1 MiB L2). No cache is
+  // modelled; the kernel only sizes its maintenance loops and cacheinfo from these.
+  { op0: 3, op1: 1, crn: 0, crm: 0, op2: 0, name: 'CCSIDR_EL1', read: (cpu, t) => { cpu.xlo[t] = ccsidr(cpu.sysLo[CSSELR_KEY]); cpu.xhi[t] = 0; } },
+  { op0: 3, op1: 1, crn: 0, crm: 0, op2: 1, name: 'CLIDR_EL1', read: constant(CLIDR_VALUE) },
+  { op0: 3, op1: 1, crn: 0, crm: 0, op2: 7, name: 'AIDR_EL1', read: constant(0) },
+  plain('CSSELR_EL1', 3, 2, 0, 0, 0, 0xf, 0),
+  // --- IMPLEMENTATION DEFINED auxiliary control and fault status (Cortex-A53 TRM 4.3): ACTLR_EL1 and
+  // AFSR0/1_ELx define no bits on the A53 (RAZ/WI); ACTLR_EL2/EL3 hold the access enables of the
+  // A53's IMPLEMENTATION DEFINED registers (CPUACTLR, CPUECTLR, L2CTLR, L2ECTLR, L2ACTLR), which
+  // hvlab does not have (their encodings stay UNDEFINED, named), so the enables are just kept.
+  raw('ACTLR_EL1', 3, 0, 1, 0, 1), plain('ACTLR_EL2', 3, 4, 1, 0, 1, 0x73, 0), plain('ACTLR_EL3', 3, 6, 1, 0, 1, 0x73, 0),
+  raw('AFSR0_EL1', 3, 0, 5, 1, 0), raw('AFSR1_EL1', 3, 0, 5, 1, 1),
+  raw('AFSR0_EL2', 3, 4, 5, 1, 0), raw('AFSR1_EL2', 3, 4, 5, 1, 1),
+  raw('AFSR0_EL3', 3, 6, 5, 1, 0), raw('AFSR1_EL3', 3, 6, 5, 1, 1),
+  // --- self-hosted debug (debug-registers.ts): MDSCR, OS lock, breakpoints/watchpoints, MDCR_EL3 ---
+  ...DEBUG_SYSREGS,
 ];
 
 const raz = constant(0);
