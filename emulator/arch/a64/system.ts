@@ -148,6 +148,11 @@ const NXS_OPTIONS = ['oshnxs', 'nshnxs', 'ishnxs', 'synxs'];
 
 const nop = (): void => { /* no architecturally visible effect in this model */ };
 const undef = (reason: string) => (cpu: Cpu, i: number): never => cpu.undefinedInstruction(i, reason);
+
+/** An instruction of a feature this core does not have: decoded, so it disassembles, and UNDEFINED. */
+function absent(name: string, pattern: string, feature: string, disasm: EncodingSpec['disasm']): EncodingSpec {
+  return { name, cls: 'system', pattern, exec: undef(`${name}: ${feature} not implemented`), fuzzOk: never, disasm };
+}
 const imm4 = (i: number): string => `#0x${crm(i).toString(16)}`;
 
 // MSR (immediate) with a PSTATE field: op1, op2 and CRm (the immediate) from the word.
@@ -244,53 +249,17 @@ export const SYSTEM: EncodingSpec[] = [
     exec: undef('DSB nXS: FEAT_XS not implemented'), fuzzOk: never,
     disasm: (i) => ins('dsb', NXS_OPTIONS[(i >>> 10) & 3]),
   },
-  {
-    name: 'SB', cls: 'system', pattern: '11010101000000110011000011111111',
-    exec: undef('SB: FEAT_SB not implemented'), fuzzOk: never,
-    disasm: () => 'sb',
-  },
-  {
-    name: 'TCOMMIT', cls: 'system', pattern: '11010101000000110011000001111111',
-    exec: undef('TCOMMIT: FEAT_TME not implemented'), fuzzOk: never,
-    disasm: () => 'tcommit',
-  },
-  {
-    name: 'TSTART', cls: 'system', pattern: '110101010010001100110000011ttttt',
-    exec: undef('TSTART: FEAT_TME not implemented'), fuzzOk: never,
-    disasm: (i) => ins('tstart', xr(i & 31)),
-  },
-  {
-    name: 'TTEST', cls: 'system', pattern: '110101010010001100110001011ttttt',
-    exec: undef('TTEST: FEAT_TME not implemented'), fuzzOk: never,
-    disasm: (i) => ins('ttest', xr(i & 31)),
-  },
-  {
-    name: 'WFET', cls: 'system', pattern: '110101010000001100010000000ttttt',
-    exec: undef('WFET: FEAT_WFxT not implemented'), fuzzOk: never,
-    disasm: (i) => ins('wfet', xr(i & 31)),
-  },
-  {
-    name: 'WFIT', cls: 'system', pattern: '110101010000001100010000001ttttt',
-    exec: undef('WFIT: FEAT_WFxT not implemented'), fuzzOk: never,
-    disasm: (i) => ins('wfit', xr(i & 31)),
-  },
+  absent('SB', '11010101000000110011000011111111', 'FEAT_SB', () => 'sb'),
+  absent('TCOMMIT', '11010101000000110011000001111111', 'FEAT_TME', () => 'tcommit'),
+  absent('TSTART', '110101010010001100110000011ttttt', 'FEAT_TME', (i) => ins('tstart', xr(i & 31))),
+  absent('TTEST', '110101010010001100110001011ttttt', 'FEAT_TME', (i) => ins('ttest', xr(i & 31))),
+  absent('WFET', '110101010000001100010000000ttttt', 'FEAT_WFxT', (i) => ins('wfet', xr(i & 31))),
+  absent('WFIT', '110101010000001100010000001ttttt', 'FEAT_WFxT', (i) => ins('wfit', xr(i & 31))),
 
   // --- PSTATE: MSR (immediate) and the flag-manipulation instructions ---
-  {
-    name: 'CFINV', cls: 'system', pattern: '11010101000000000100000000011111',
-    exec: undef('CFINV: FEAT_FlagM not implemented'), fuzzOk: never,
-    disasm: () => 'cfinv',
-  },
-  {
-    name: 'XAFLAG', cls: 'system', pattern: '11010101000000000100000000111111',
-    exec: undef('XAFLAG: FEAT_FlagM2 not implemented'), fuzzOk: never,
-    disasm: () => 'xaflag',
-  },
-  {
-    name: 'AXFLAG', cls: 'system', pattern: '11010101000000000100000001011111',
-    exec: undef('AXFLAG: FEAT_FlagM2 not implemented'), fuzzOk: never,
-    disasm: () => 'axflag',
-  },
+  absent('CFINV', '11010101000000000100000000011111', 'FEAT_FlagM', () => 'cfinv'),
+  absent('XAFLAG', '11010101000000000100000000111111', 'FEAT_FlagM2', () => 'xaflag'),
+  absent('AXFLAG', '11010101000000000100000001011111', 'FEAT_FlagM2', () => 'axflag'),
   {
     name: 'MSR_imm_DAIFSet', cls: 'system', pattern: '11010101000000110100mmmm11011111',
     exec: (cpu, i) => { daifAccessFromEl0(cpu, i); cpu.daif |= crm(i) << 6; },
