@@ -3,7 +3,7 @@
 // Idempotent and quiet: it prints one line to stderr per thing it actually does.
 //   1. cross toolchain, QEMU (system + user) and dtc: installed with apt-get when missing
 //      (as root: one `apt-get update`, one `apt-get install`; otherwise: says what to run)
-//   2. scripts/fetch-debian.mjs, if present (Debian's busybox-static:arm64 for the Linux tests)
+//   2. scripts/fetch-debian.mjs --kernel (Debian's busybox-static:arm64 and linux-image arm64)
 //   3. scripts/build-guests.mjs (test programs, benchmark workload, demo guest)
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -56,15 +56,16 @@ function ensureTools() {
 }
 
 /** Runs a sibling script; its stdout is an answer for other callers (a path), not for us. */
-function runScript(rel) {
-  const r = spawnSync(process.execPath, [join(ROOT, rel)], { stdio: ['ignore', 'ignore', 'inherit'], cwd: ROOT });
+function runScript(rel, args = []) {
+  const r = spawnSync(process.execPath, [join(ROOT, rel), ...args], { stdio: ['ignore', 'ignore', 'inherit'], cwd: ROOT });
   if (r.error) throw new Error(`${rel}: ${r.error.message}`);
   if (r.status !== 0) throw new Error(`${rel} failed (exit status ${r.status ?? r.signal})`);
 }
 
 try {
   ensureTools();
-  if (existsSync(join(ROOT, 'scripts/fetch-debian.mjs'))) runScript('scripts/fetch-debian.mjs');
+  // busybox (disassembler test) and the Debian arm64 kernel Image (Linux boot test)
+  if (existsSync(join(ROOT, 'scripts/fetch-debian.mjs'))) runScript('scripts/fetch-debian.mjs', ['--kernel']);
   runScript('scripts/build-guests.mjs');
 } catch (e) {
   say(e instanceof Error ? e.message : String(e));

@@ -141,10 +141,15 @@ const sctlrCheck = (_cpu: Cpu, lo: number, hi: number): string | undefined => un
  */
 const HCR_OK_LO = (1 << 0) | (1 << 1) | (1 << 2) | (7 << 3) | (3 << 6) | (1 << 9) | (3 << 10) | (1 << 31) | (1 << 27) | (1 << 19);
 const HCR_OK_HI = (1 << 0) | (1 << 1);
-const HCR_NAMES: Record<number, string> = { 0: 'VM (stage 2)', 3: 'FMO', 4: 'IMO', 5: 'AMO', 6: 'VF', 7: 'VI', 8: 'VSE', 12: 'DC', 13: 'TWI', 14: 'TWE', 15: 'TID0', 16: 'TID1', 17: 'TID2', 18: 'TID3', 20: 'TIDCP', 21: 'TACR', 22: 'TSW', 23: 'TPCP', 24: 'TPU', 25: 'TTLB', 26: 'TVM', 28: 'TDZ', 29: 'HCD', 30: 'TRVM', 34: 'E2H' };
+const HCR_NAMES: Record<number, string> = { 0: 'VM (stage 2)', 3: 'FMO', 4: 'IMO', 5: 'AMO', 6: 'VF', 7: 'VI', 8: 'VSE', 12: 'DC', 13: 'TWI', 14: 'TWE', 15: 'TID0', 16: 'TID1', 17: 'TID2', 18: 'TID3', 20: 'TIDCP', 21: 'TACR', 22: 'TSW', 23: 'TPCP', 24: 'TPU', 25: 'TTLB', 26: 'TVM', 28: 'TDZ', 29: 'HCD', 30: 'TRVM' };
+/**
+ * Bits 63:34 of HCR_EL2 belong to features this core does not advertise (VHE, RAS, PAuth, MTE,
+ * NV, ...): they are RES0 here, so writes to them are ignored (Linux sets API/APK/ATA
+ * unconditionally); only Armv8.0 controls hvlab does not implement are refused.
+ */
 function hcrCheck(_cpu: Cpu, lo: number, hi: number): string | undefined {
   if (((lo >>> 31) & 1) === 0) return 'RW = 0 (AArch32 EL1) is not supported: hvlab is AArch64 only';
-  return unsupportedBits(lo, hi, HCR_OK_LO, HCR_OK_HI, HCR_NAMES);
+  return unsupportedBits(lo, hi & 3, HCR_OK_LO, HCR_OK_HI, HCR_NAMES);
 }
 /** SCR_EL3: NS, IRQ, FIQ, EA, SMD, HCE, RW hold meaning here; the rest is not implemented yet. */
 const SCR_OK = (1 << 0) | (1 << 1) | (1 << 2) | (1 << 3) | (1 << 7) | (1 << 8) | (1 << 10) | (3 << 4);
@@ -219,7 +224,7 @@ export const SYSREGS: readonly SysRegDef[] = [
   // --- system control ---
   translation(plain('SCTLR_EL1', 3, 0, 1, 0, 0, -1, 0, sctlrCheck)), translation(plain('SCTLR_EL2', 3, 4, 1, 0, 0, -1, 0, sctlrCheck)),
   translation(plain('SCTLR_EL3', 3, 6, 1, 0, 0, -1, 0, sctlrCheck)),
-  routing(translation(plain('HCR_EL2', 3, 4, 1, 1, 0, -1, -1, hcrCheck))),
+  routing(translation(plain('HCR_EL2', 3, 4, 1, 1, 0, -1, 3, hcrCheck))),
   routing(translation(plain('SCR_EL3', 3, 6, 1, 1, 0, 0x3fff, 0, scrCheck))),
   // --- translation (Arm ARM D8): TCR/MAIR/VTCR flush the TLB; TTBR/VTTBR select the ASID/VMID ---
   translation(plain('TCR_EL1', 3, 0, 2, 0, 2)), translation(plain('TCR_EL2', 3, 4, 2, 0, 2)), translation(plain('TCR_EL3', 3, 6, 2, 0, 2)),
