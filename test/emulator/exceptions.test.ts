@@ -116,3 +116,25 @@ describe('MMU off: unaligned data accesses', () => {
     assert.equal(cpu.getX(2), 0x5566778811223344n);
   });
 });
+
+describe('virtualised identification registers', () => {
+  it('EL1 reads MIDR/MPIDR through VPIDR_EL2/VMPIDR_EL2 when EL2 exists', () => {
+    // at EL2: msr vpidr_el2, x0 ; msr vmpidr_el2, x1 ; then at EL1: mrs x2, midr_el1 ; mrs x3, mpidr_el1
+    const cpu = cpuWith([0xd51c0000, 0xd51c00a1, 0xd5380002, 0xd53800a3], { hasEl2: true, startEl: 2 });
+    cpu.setX(0, 0x12345678n);
+    cpu.setX(1, 0x00000101n);
+    cpu.run(2);
+    cpu.setPstate(1, 1);
+    cpu.run(2);
+    assert.equal(cpu.getX(2), 0x12345678n);
+    assert.equal(cpu.getX(3), 0x80000101n, 'VMPIDR bit 31 is RES1');
+  });
+
+  it('returns the real values at reset and on a PE without EL2', () => {
+    for (const hasEl2 of [true, false]) {
+      const cpu = cpuWith([0xd5380002], { hasEl2, startEl: 1 }); // mrs x2, midr_el1
+      cpu.run(1);
+      assert.equal(cpu.getX(2), 0x410fd034n);
+    }
+  });
+});

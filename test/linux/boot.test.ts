@@ -1,7 +1,8 @@
 // Debian's arm64 Linux kernel (fetched by scripts/setup.mjs, never committed) boots on hvlab's bare
 // `virt` board to its userspace: the initramfs holds /init (test/linux/init.S, our own static
 // program, no FP/SIMD), which prints a marker line and powers off. QEMU runs the same boot as the
-// reference; both times are printed.
+// reference; both times are printed. Configurations: 1 and 2 CPUs entered at EL1, and 1 CPU
+// entered at EL2 (virtualization=on), where the kernel brings up KVM's hyp mode.
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -35,9 +36,14 @@ describe('Debian Linux boots to its userspace', function () {
     cpio = initramfs();
   });
 
-  for (const smp of [1, 2]) {
-    it(`with -smp ${smp}: /init prints its marker and powers off, as on QEMU`, () => {
-      const common = ['-M', 'virt,gic-version=3', '-cpu', 'cortex-a53', '-smp', String(smp), '-m', '512M', '-nographic',
+  const configs: { smp: number; machine: string }[] = [
+    { smp: 1, machine: 'virt,gic-version=3' },
+    { smp: 2, machine: 'virt,gic-version=3' },
+    { smp: 1, machine: 'virt,gic-version=3,virtualization=on' }, // entered at EL2: KVM initialises hyp mode
+  ];
+  for (const { smp, machine } of configs) {
+    it(`-M ${machine} -smp ${smp}: /init prints its marker and powers off, as on QEMU`, () => {
+      const common = ['-M', machine, '-cpu', 'cortex-a53', '-smp', String(smp), '-m', '512M', '-nographic',
         '-kernel', KERNEL, '-initrd', cpio, '-append', 'console=ttyAMA0 rdinit=/init'];
       const q = boot('qemu-system-aarch64', [...common, '-no-reboot', '-monitor', 'none', '-serial', 'stdio']);
       assert.ok(q.output.includes(MARKER), `QEMU did not reach userspace:\n${q.output.slice(-2000)}`);
@@ -45,7 +51,8 @@ describe('Debian Linux boots to its userspace', function () {
       assert.ok(h.output.includes(MARKER), `hvlab did not reach userspace (exit ${h.status}):\n${h.stderr}\n${h.output.slice(-3000)}`);
       assert.equal(h.status, 0, 'PSCI SYSTEM_OFF ends the run cleanly');
       if (smp === 2) assert.match(h.output, /SMP: Total of 2 processors activated/);
-      console.log(`      boot to the marker, -smp ${smp}: hvlab ${h.seconds.toFixed(1)} s, QEMU ${q.seconds.toFixed(1)} s (${/hvlab: .*MIPS/.exec(h.stderr)?.[0] ?? ''})`);
+      if (machine.includes('virtualization=on')) assert.match(h.output, /kvm \[1\]: Hyp mode initialized successfully/);
+      console.log(`      boot to the marker, ${machine} -smp ${smp}: hvlab ${h.seconds.toFixed(1)} s, QEMU ${q.seconds.toFixed(1)} s (${/hvlab: .*MIPS/.exec(h.stderr)?.[0] ?? ''})`);
     });
   }
 });

@@ -112,6 +112,17 @@ const CSSELR_KEY = sysregKey(3, 2, 0, 0, 0);
 /** A CSSELR_EL1 value naming no implemented cache: CCSIDR_EL1 is UNKNOWN (Arm ARM D19.2.32); 0 here, as QEMU. */
 const ccsidr = (csselr: number): number => CCSIDR_VALUES[csselr & 0xf] ?? 0;
 
+/**
+ * VPIDR_EL2/VMPIDR_EL2 reset to MIDR/MPIDR (UNKNOWN architecturally; QEMU's choice). Their
+ * storage's high word doubles as "written since reset" (the registers are 32-bit/RES0 above).
+ */
+const VPIDR_KEY = sysregKey(3, 4, 0, 0, 0), VMPIDR_KEY = sysregKey(3, 4, 0, 0, 5);
+const mpidr = (cpu: Cpu): number => 0x80000000 | (cpu.index & 0xff); // bit 31 RES1; Aff0 = core
+const vpidr = (cpu: Cpu): number => (cpu.sysHi[VPIDR_KEY] ? cpu.sysLo[VPIDR_KEY] : MIDR_VALUE);
+const vmpidr = (cpu: Cpu): number => (cpu.sysHi[VMPIDR_KEY] ? cpu.sysLo[VMPIDR_KEY] : mpidr(cpu));
+/** EL1 (and EL0) of a PE with EL2 see the virtualised identification values. */
+const virtualised = (cpu: Cpu): boolean => cpu.el === 1 && cpu.config.hasEl2;
+
 /** SPSR bits that hold state here: NZCV, SS, IL, DAIF, M[4:0] (no PAN/UAO/DIT/SSBS/BTYPE). */
 const SPSR_MASK = 0xf03003df | 0;
 
@@ -253,10 +264,21 @@ export const SYSREGS: readonly SysRegDef[] = [
     read: (cpu, t) => { cpu.xlo[t] = cpu.cpacrEl1 & 0x300000; cpu.xhi[t] = 0; },
     write: (cpu, lo) => { cpu.cpacrEl1 = lo & 0x300000; } },
   // --- identification ---
-  { op0: 3, op1: 0, crn: 0, crm: 0, op2: 0, name: 'MIDR_EL1', read: constant(MIDR_VALUE) },
+  // With EL2, EL1 reads of MIDR/MPIDR return VPIDR_EL2/VMPIDR_EL2 (Arm ARM D17.2.99/.102).
+  { op0: 3, op1: 0, crn: 0, crm: 0, op2: 0, name: 'MIDR_EL1',
+    read: (cpu, t) => { cpu.xlo[t] = virtualised(cpu) ? vpidr(cpu) : MIDR_VALUE; cpu.xhi[t] = 0; } },
   { op0: 3, op1: 0, crn: 0, crm: 0, op2: 5, name: 'MPIDR_EL1',
-    // Bit 31 RES1; Aff0 = core number (0x80000000 for the boot core).
-    read: (cpu, t) => { cpu.xlo[t] = 0x80000000 | (cpu.index & 0xff); cpu.xhi[t] = 0; } },
+    read: (cpu, t) => { cpu.xlo[t] = virtualised(cpu) ? vmpidr(cpu) : mpidr(cpu); cpu.xhi[t] = 0; } },
+  { op0: 3, op1: 4, crn: 0, crm: 0, op2: 0, name: 'VPIDR_EL2',
+    read: (cpu, t) => { cpu.xlo[t] = vpidr(cpu); cpu.xhi[t] = 0; },
+    write: (cpu, lo) => { cpu.sysLo[VPIDR_KEY] = lo; cpu.sysHi[VPIDR_KEY] = 1; } },
+  { op0: 3, op1: 4, crn: 0, crm: 0, op2: 5, name: 'VMPIDR_EL2',
+    read: (cpu, t) => { cpu.xlo[t] = vmpidr(cpu); cpu.xhi[t] = 0; },
+    write: (cpu, lo) => { cpu.sysLo[VMPIDR_KEY] = lo | 0x80000000; cpu.sysHi[VMPIDR_KEY] = 1; } },
+  // EL2 controls: HSTR_EL2 is RES0 without AArch32 at EL1/EL0; HACR_EL2 has no IMPLEMENTATION
+  // DEFINED effect here; CPTR_EL2's traps are refused until they are modelled.
+  plain('HSTR_EL2', 3, 4, 1, 1, 3, 0, 0), plain('HACR_EL2', 3, 4, 1, 1, 7, 0, 0),
+  plain('CPTR_EL2', 3, 4, 1, 1, 2, -1, 0, (_cpu, lo) => unsupportedBits(lo, 0, ~((1 << 10) | (1 << 20) | (1 << 31)), 0, { 10: 'TFP', 20: 'TTA', 31: 'TCPAC' })),
   { op0: 3, op1: 0, crn: 0, crm: 0, op2: 6, name: 'REVIDR_EL1', read: constant(0) },
   { op0: 3, op1: 3, crn: 0, crm: 0, op2: 1, name: 'CTR_EL0', el0: 'r', el0Gate: SCTLR_UCT, read: constant(CTR_VALUE) },
   { op0: 3, op1: 3, crn: 0, crm: 0, op2: 7, name: 'DCZID_EL0', el0: 'r',
