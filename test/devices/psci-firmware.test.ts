@@ -1,3 +1,4 @@
+import { HEX_ROUTINE } from '../tools/harness/asm-routines';
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -191,19 +192,7 @@ done:	mov w1, #'\\n'
 	ldr x0, =0x84000008
 	hvc #0
 1:	b 1b
-hex:	mov x2, #60
-2:	lsr x1, x0, x2
-	and x1, x1, #15
-	cmp x1, #10
-	add x3, x1, #'0'
-	add x1, x1, #('a' - 10)
-	csel x1, x3, x1, lo
-	strb w1, [x10]
-	subs x2, x2, #4
-	b.ge 2b
-	mov w1, #' '
-	strb w1, [x10]
-	ret
+${HEX_ROUTINE}
 	.balign 16
 table:
 ${rows}

@@ -1,7 +1,7 @@
 import { stopOnUndefined } from '../../emulator/debug/trap-hooks';
 import { strict as assert } from 'node:assert';
 import { VirtBoard } from '../../emulator/machine/virt-board';
-import { tinyElf } from './elf.test';
+import { tinyElf } from '../tools/tiny-elf';
 
 function words(...ws: number[]): Uint8Array {
   const b = new Uint8Array(ws.length * 4);

@@ -1,6 +1,8 @@
 // Kernel/initrd/DTB placement against QEMU 7.2: a probe kernel (an arm64 Image built here) prints
 // x0..x4, the address it runs at and CurrentEL on UART0; for each case the plan must predict
 // exactly what QEMU printed. Plus unit tests of the header parser's located errors.
+import { tinyElf as tinyElfWith } from '../tools/tiny-elf';
+import { HEX_ROUTINE } from '../tools/harness/asm-routines';
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -14,20 +16,9 @@ import { cachePath } from '../tools/harness/toolchain';
 
 const MiB = 1024 * 1024;
 
-/** A minimal ELF64 AArch64 executable: one PT_LOAD of `code` at `paddr`, entry = paddr. */
-function tinyElf(code: Uint8Array, paddr: bigint): Uint8Array {
-  const buf = new Uint8Array(120 + code.length);
-  const dv = new DataView(buf.buffer);
-  buf.set([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1], 0);
-  dv.setUint16(16, 2, true); dv.setUint16(18, 183, true); dv.setUint32(20, 1, true);
-  dv.setBigUint64(24, paddr, true); dv.setBigUint64(32, 64n, true);
-  dv.setUint16(52, 64, true); dv.setUint16(54, 56, true); dv.setUint16(56, 1, true);
-  dv.setUint32(64, 1, true); dv.setUint32(68, 5, true);
-  dv.setBigUint64(72, 120n, true); dv.setBigUint64(80, paddr, true); dv.setBigUint64(88, paddr, true);
-  dv.setBigUint64(96, BigInt(code.length), true); dv.setBigUint64(104, BigInt(code.length), true);
-  buf.set(code, 120);
-  return buf;
-}
+/** A minimal ELF64 AArch64 executable: one PT_LOAD of `code` at `paddr`, entry = paddr, no bss. */
+const tinyElf = (code: Uint8Array, paddr: bigint): Uint8Array => tinyElfWith(code, paddr, paddr, 0);
+
 const RAM = 0x40000000;
 
 const PROBE = `
@@ -59,19 +50,7 @@ entry:
 	ldr x0, =0x84000008
 	hvc #0
 1:	b 1b
-hex:	mov x2, #60
-2:	lsr x1, x0, x2
-	and x1, x1, #15
-	cmp x1, #10
-	add x3, x1, #'0'
-	add x1, x1, #('a' - 10)
-	csel x1, x3, x1, lo
-	strb w1, [x10]
-	subs x2, x2, #4
-	b.ge 2b
-	mov w1, #' '
-	strb w1, [x10]
-	ret
+${HEX_ROUTINE}
 	.ltorg
 `;
 
