@@ -165,25 +165,8 @@ irq_handler:
   ldp x0, x1, [sp], #16
   eret
 
-other_exception:
-  PUTS s_unexpected
-  mrs x0, esr_el1
-  bl puthex
-  PUTC 10
-  POWEROFF hvc
-
-.balign 2048
-vectors:
-  .irp off, 0x000,0x080,0x100,0x180,0x200
-  .balign 0x80
-  b other_exception
-  .endr
-  .balign 0x80                 // 0x280: IRQ, current EL with SP_ELx
-  b irq_handler
-  .irp off, 0x300,0x380,0x400,0x480,0x500,0x580,0x600,0x680,0x700,0x780
-  .balign 0x80
-  b other_exception
-  .endr
+  UNEXPECTED_EXCEPTION
+  VECTORS irq_spx=irq_handler
 
 .data
 s_hello: .asciz "cpu 0 up\n"
@@ -195,7 +178,6 @@ s_el: .asciz " CurrentEL="
 s_cpu: .asciz "cpu "
 s_irq: .asciz " irq "
 s_done: .asciz "done\n"
-s_unexpected: .asciz "unexpected exception ESR="
 .balign 4
 ready: .word 0
 .balign 16

@@ -103,37 +103,13 @@ handler:
   msr elr_el1, x0
   eret
 
-unexpected:
-  PUTS s_unexpected
-  mrs x0, esr_el1
-  bl puthex
-  PUTC 10
-  POWEROFF hvc
-
-.balign 2048
-vectors:
-  .irp off, 0x000,0x080,0x100,0x180
-  .balign 0x80
-  b unexpected
-  .endr
-  .balign 0x80
-  b handler                    // 0x200: synchronous, current EL (printed and skipped too)
-  .irp off, 0x280,0x300,0x380
-  .balign 0x80
-  b unexpected
-  .endr
-  .balign 0x80
-  b handler                    // 0x400: synchronous from EL0
-  .irp off, 0x480,0x500,0x580,0x600,0x680,0x700,0x780
-  .balign 0x80
-  b unexpected
-  .endr
+  UNEXPECTED_EXCEPTION
+  VECTORS sync_spx=handler, sync_lower=handler
 
 .data
 s_hello: .asciz "timer-access\n"
 s_exc: .asciz "exc "
 s_done: .asciz "done\n"
-s_unexpected: .asciz "unexpected exception ESR="
 .balign 16
 stack: .skip 512
 stack_top:
