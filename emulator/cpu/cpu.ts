@@ -298,18 +298,16 @@ export class Cpu {
    */
   takePendingInterrupt(): boolean {
     this.interruptCheck = false;
-    const pc = { lo: this.pcLo, hi: this.pcHi };
-    if (this.fiqLine) {
-      const t = this.physicalTarget(true);
-      if (this.interruptTaken(t, 0x40)) { this.exception(t, 'fiq', 0, pc.lo, pc.hi); this.interruptCheck = true; return true; }
-    }
-    if (this.irqLine) {
-      const t = this.physicalTarget(false);
-      if (this.interruptTaken(t, 0x80)) { this.exception(t, 'irq', 0, pc.lo, pc.hi); this.interruptCheck = true; return true; }
-    }
-    if (this.virtualPending(true) && (this.daif & 0x40) === 0) { this.exception(1, 'fiq', 0, pc.lo, pc.hi); this.interruptCheck = true; return true; }
-    if (this.virtualPending(false) && (this.daif & 0x80) === 0) { this.exception(1, 'irq', 0, pc.lo, pc.hi); this.interruptCheck = true; return true; }
-    return false;
+    let target = -1, kind: ExceptionKind = 'irq';
+    if (this.fiqLine && this.interruptTaken(this.physicalTarget(true), 0x40)) { target = this.physicalTarget(true); kind = 'fiq'; }
+    else if (this.irqLine && this.interruptTaken(this.physicalTarget(false), 0x80)) { target = this.physicalTarget(false); kind = 'irq'; }
+    else if (this.virtualPending(true) && (this.daif & 0x40) === 0) { target = 1; kind = 'fiq'; }
+    else if (this.virtualPending(false) && (this.daif & 0x80) === 0) { target = 1; kind = 'irq'; }
+    if (target < 0) return false;
+    // The preferred return address is the instruction not yet executed: the current PC.
+    this.exception(target, kind, 0, this.pcLo, this.pcHi);
+    this.interruptCheck = true; // another one may be pending behind it once unmasked
+    return true;
   }
 
   /** Ends the current instruction after it took a synchronous exception. */
