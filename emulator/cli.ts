@@ -5,8 +5,12 @@ import { boardFromOptions } from './machine/board-from-options';
 import type { StopReason } from './cpu/cpu';
 import { openTrace } from './debug/trace';
 import { runCheck } from './config/check-command';
+import { runSystem } from './system-cli';
+import { detectFileKind } from './config';
+import { existsSync, readFileSync } from 'node:fs';
 
 const USAGE = `usage: hvlab check FILE...
+       hvlab run SYSTEM.hvsys [--stats] [--console DOMAIN] [--max-insns N]
        hvlab run -M virt -kernel FILE [-cpu cortex-a53|cortex-a57|max] [-smp N] [-m SIZE]
                  [-initrd FILE] [-append CMDLINE] [-dtb FILE] [-nographic] [-serial stdio] [-no-reboot]
                  [--stats] [--trace FILE] [--max-insns N]
@@ -71,7 +75,15 @@ export function main(argv: string[]): number {
   const [cmd, ...rest] = argv;
   try {
     switch (cmd) {
-      case 'run': return runCommand(parseRunArgs(rest));
+      case 'run': {
+        // `hvlab run system.hvsys`: the hypervisor with the domains of a system file.
+        const takesValue = new Set(['-M', '-machine', '-kernel', '-initrd', '-append', '-dtb', '-cpu', '-smp', '-m', '-serial', '--trace', '--max-insns', '--console', '--quantum']);
+        const file = rest.find((a, i) => !a.startsWith('-') && !takesValue.has(rest[i - 1]));
+        if (file && existsSync(file) && detectFileKind(file, readFileSync(file, 'utf8')) === 'system') {
+          return runSystem(rest, (b) => process.stdout.write(b), (s) => process.stderr.write(s));
+        }
+        return runCommand(parseRunArgs(rest));
+      }
       case 'check': return runCheck(rest, process.stdout, process.stderr);
       case undefined: case '-h': case '--help': process.stdout.write(USAGE); return cmd ? 0 : 2;
       default: throw new UsageError(`unknown command '${cmd}' (commands: run, check)`);

@@ -51,6 +51,18 @@ export interface CpuConfig {
  */
 export type TrapHook = (cpu: Cpu, ev: ExceptionEvent) => StopReason | undefined;
 
+/**
+ * Software that runs as the EL2 exception handler in TypeScript (the hypervisor, see
+ * ARCHITECTURE.md). `entered` is called after an exception has been taken to EL2 exactly as the
+ * architecture takes it (ESR_EL2, FAR_EL2, HPFAR_EL2, ELR_EL2, SPSR_EL2 written, PSTATE at EL2,
+ * PC at the vector): it plays the part of the code at VBAR_EL2, reads and writes architectural
+ * state only, and normally ends with an exception return (`exceptionReturn`). It may charge the
+ * virtual time its work costs with `cpu.chargeNs`.
+ */
+export interface El2Software {
+  entered(cpu: Cpu, ev: ExceptionEvent): void;
+}
+
 const PAGE_SHIFT = 12;
 const PAGE_SLOTS = 1 << (PAGE_SHIFT - 2);
 
@@ -93,6 +105,14 @@ export class Cpu {
   readonly sysHi = new Int32Array(SYS_SLOTS);
   readonly config: CpuConfig;
   trapHook: TrapHook | undefined;
+  /** The EL2 exception handler written in TypeScript, when one is installed (the hypervisor). */
+  el2Software: El2Software | undefined;
+  /**
+   * Virtual time (ns) charged by EL2 software during the current run() call, on top of the
+   * instructions retired: the board adds it to this CPU's clock (see VirtBoard) and takes it back
+   * with takeChargedNs() when the turn ends.
+   */
+  chargedNs = 0;
 
   // --- interrupt inputs (Arm ARM D1.3.?): levels driven by the board's GIC; see setInterruptLines ---
   irqLine = false;
@@ -237,6 +257,17 @@ export class Cpu {
     }
     this.lastException = ev;
     takeException(this, targetEl, kind, esr, retLo, retHi, far);
+    if (targetEl === 2 && this.el2Software) this.el2Software.entered(this, ev);
+  }
+
+  /** EL2 software's work costs `ns` of virtual time (the hypervisor's cost model). */
+  chargeNs(ns: number): void { this.chargedNs += ns; }
+
+  /** The virtual time charged since the last call (the board moves it into the CPU's clock). */
+  takeChargedNs(): number {
+    const n = this.chargedNs;
+    this.chargedNs = 0;
+    return n;
   }
 
   /** Drives the PE's interrupt inputs (from the GIC); wakes it from WFI when one is asserted. */

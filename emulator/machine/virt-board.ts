@@ -98,6 +98,12 @@ export class VirtBoard implements CpuEnvironment, PsciPlatform {
   /** The CPU inside cpu.run() now (its clock is roundStartNs + turnUsed + its progress), or -1. */
   private running = -1;
   private readonly on: boolean[];
+  /**
+   * Virtual time each CPU owes the next rounds: EL2 software (the hypervisor) may charge more
+   * time in a turn than the round had left; the excess starts the CPU's next turn, so its clock
+   * stays monotonic and the CPUs stay within a round of each other.
+   */
+  private readonly debtNs: number[];
   private readonly startEl: 1 | 2;
 
   constructor(readonly opts: BoardOptions) {
@@ -111,6 +117,7 @@ export class VirtBoard implements CpuEnvironment, PsciPlatform {
     const n = opts.smp;
     for (let i = 0; i < n; i++) this.cpus.push(new Cpu(this.mem, this, i, { hasEl2: virt, hasEl3: false, startEl: this.startEl }));
     this.on = this.cpus.map((_, i) => i === 0);
+    this.debtNs = this.cpus.map(() => 0);
 
     this.gic = new GicV3({ cpus: n, onLines: (c) => this.linesChanged(c) });
     this.mem.map(VIRT.GIC_DIST, this.gic.distributor);
@@ -142,7 +149,8 @@ export class VirtBoard implements CpuEnvironment, PsciPlatform {
   }
 
   private cpuTimeNs(i: number): number {
-    return i === this.running ? this.roundStartNs + this.turnUsed + progressOf(this.cpus[i]) : this.roundStartNs;
+    const cpu = this.cpus[i];
+    return i === this.running ? this.roundStartNs + this.turnUsed + progressOf(cpu) + cpu.chargedNs : this.roundStartNs;
   }
 
   /** Earliest virtual time after `now` at which a timer or the RTC raises an interrupt. */
@@ -311,6 +319,12 @@ export class VirtBoard implements CpuEnvironment, PsciPlatform {
       }
       const i = this.turnCpu, cpu = this.cpus[i];
       if (!this.on[i] || cpu.waitingForInterrupt) { this.nextTurn(); continue; }
+      if (this.turnUsed === 0 && this.debtNs[i] > 0) {
+        const d = Math.min(this.debtNs[i], this.roundLen);
+        this.turnUsed = d;
+        this.debtNs[i] -= d;
+        if (this.turnUsed >= this.roundLen) { this.nextTurn(); continue; }
+      }
       this.running = i;
       let done: number;
       try {
@@ -318,7 +332,11 @@ export class VirtBoard implements CpuEnvironment, PsciPlatform {
       } finally {
         this.running = -1;
       }
-      this.turnUsed += done;
+      this.turnUsed += done + cpu.takeChargedNs();
+      if (this.turnUsed > this.roundLen) {
+        this.debtNs[i] += this.turnUsed - this.roundLen;
+        this.turnUsed = this.roundLen;
+      }
       left -= done;
       const s = cpu.stopReason;
       if (s === CPU_OFF_STOP) cpu.stopReason = undefined;

@@ -1,0 +1,44 @@
+// From a system file to a running machine: validate it with the one config checker (the same
+// diagnostics `hvlab check` and the editor show), build the `virt` board with virtualization on
+// (the CPUs start at EL2), install the hypervisor on every CPU, choose the scheduler, build the
+// domains. `hvlab run system.hvsys`, the debug adapter and the tests all start here.
+import * as path from 'node:path';
+import { diskFileAccess, formatDiagnostic, hasErrors, validateFile, type FileAccess } from '../config';
+import type { SystemDescription } from '../config/types';
+import { VirtBoard } from '../machine/virt-board';
+import { Hypervisor, type HypervisorOptions } from './hypervisor';
+import { createScheduler } from './sched';
+
+export class SystemConfigError extends Error {
+  constructor(readonly diagnostics: string[]) { super(diagnostics.join('\n')); }
+}
+
+export interface LaunchOptions extends HypervisorOptions {
+  /** Bytes the hypervisor writes to UART0 (the domain consoles, prefixed, and its own messages). */
+  uartOut: (byte: number) => void;
+  files?: FileAccess;
+  quantum?: number;
+}
+
+export interface RunningSystem { board: VirtBoard; hypervisor: Hypervisor; system: SystemDescription; warnings: string[] }
+
+/** Validates `file`; throws SystemConfigError with `file:line:col: error: ...` lines on errors. */
+export function loadSystem(file: string, files: FileAccess = diskFileAccess): { system: SystemDescription; warnings: string[] } {
+  const result = validateFile(path.resolve(file), files);
+  const cwd = process.cwd();
+  const show = (f: string): string => { const r = path.relative(cwd, f); return r && !r.startsWith('..') ? r : f; };
+  if (result.kind !== 'system') throw new SystemConfigError([`${show(result.file)}: not a system file (give the .hvsys file, which lists the domains)`]);
+  if (hasErrors(result.diagnostics) || !result.system) throw new SystemConfigError(result.diagnostics.filter((d) => d.severity === 'error').map((d) => formatDiagnostic(d, show)));
+  return { system: result.system, warnings: result.diagnostics.filter((d) => d.severity === 'warning').map((d) => formatDiagnostic(d, show)) };
+}
+
+export function launchSystem(file: string, opts: LaunchOptions): RunningSystem {
+  const { system, warnings } = loadSystem(file, opts.files);
+  const board = new VirtBoard({
+    cpu: 'cortex-a53', smp: system.cpus, memory: system.memoryBytes, virtualization: true, uartOut: opts.uartOut, quantum: opts.quantum,
+  });
+  const hv = new Hypervisor(board, system, opts);
+  hv.scheduler = createScheduler(system.scheduler, system.cpus);
+  hv.buildDomains();
+  return { board, hypervisor: hv, system, warnings };
+}
