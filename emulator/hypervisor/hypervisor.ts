@@ -208,7 +208,6 @@ export class Hypervisor implements El2Software {
     if (!peer || peer.state !== 'running') return -22;
     if (!this.vgic) return -38;
     const target = this.vgic.raise(peer.vcpus[0], end.intid);
-    peer.counters.injected++;
     if (target) this.wake(target);
     return 0;
   }
@@ -553,8 +552,9 @@ export class Hypervisor implements El2Software {
   }
 
   private switchIn(cpu: Cpu, v: Vcpu, now: number): void {
-    v.ctx.restore(cpu);
+    // The vtimer's physical active state first, so that restoring its CTL cannot signal it again.
     this.vgicSwitch?.in(cpu, v);
+    v.ctx.restore(cpu);
     v.pcpu = cpu.index;
     v.switches++;
     v.lastIn = now;

@@ -8,6 +8,7 @@ import type { SystemDescription } from '../config/types';
 import { VirtBoard } from '../machine/virt-board';
 import { Hypervisor, type HypervisorOptions } from './hypervisor';
 import { createScheduler } from './sched';
+import { VirtualGicV3 } from './vgic/vgic';
 
 export class SystemConfigError extends Error {
   constructor(readonly diagnostics: string[]) { super(diagnostics.join('\n')); }
@@ -39,6 +40,7 @@ export function launchSystem(file: string, opts: LaunchOptions): RunningSystem {
   });
   const hv = new Hypervisor(board, system, opts);
   hv.scheduler = createScheduler(system.scheduler, system.cpus);
+  hv.vgic = new VirtualGicV3(hv);
   hv.buildDomains();
   return { board, hypervisor: hv, system, warnings };
 }
