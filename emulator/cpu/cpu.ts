@@ -12,7 +12,7 @@ import { EC, ESR_IL, takeException, type ExceptionEvent, type ExceptionKind } fr
 import { HCR, MDCR_TDE, SCR, SYS, SYS_SLOTS } from './system-state';
 import { Mmu } from '../mmu/walk';
 import { Tlb, type TlbTable } from '../mmu/tlb';
-import { ACC_FETCH, ACC_READ, ACC_WRITE, CTX_E10_1, type AccessKind, type MmuFault } from '../mmu/types';
+import { ACC_FETCH, ACC_READ, ACC_WRITE, CTX_E10_0, CTX_E10_1, type AccessKind, type MmuFault } from '../mmu/types';
 import { fsc, hpfar } from '../mmu/fault';
 import { mmuRegsOf } from './mmu-registers';
 
@@ -322,10 +322,24 @@ export class Cpu {
       this.spBankLo[oldSp] = this.xlo[31]; this.spBankHi[oldSp] = this.xhi[31];
       this.xlo[31] = this.spBankLo[newSp]; this.xhi[31] = this.spBankHi[newSp];
     }
-    const elChanged = el !== this.el;
     this.el = el;
     this.spsel = spsel;
-    if (elChanged) this.retarget();
+    this.syncContext();
+  }
+
+  /**
+   * Sets PSTATE.PAN (FEAT_PAN, Arm ARM D8 "PSTATE.PAN"): privileged data accesses to memory EL0
+   * can access then fault. PAN is part of the translation context (the TLB caches permissions),
+   * so a change selects the table of the other context.
+   */
+  setPan(pan: number): void {
+    this.pan = pan & 1;
+    this.syncContext();
+  }
+
+  /** Re-selects the translation context if PSTATE.EL or PSTATE.PAN changed since the last selection. */
+  syncContext(): void {
+    if (this.el !== this.ctxEl || this.pan !== this.ctxPan) this.retarget();
   }
 
   /** SP_ELn whether or not it is the selected stack pointer. */
@@ -376,11 +390,54 @@ export class Cpu {
     this.tlb.flushAll();
   }
 
-  /** Re-selects the TLB table after a change of EL, ASID, VMID or translation regime. */
+  /** PSTATE.EL and PSTATE.PAN the current context was selected for. */
+  private ctxEl = -1;
+  private ctxPan = -1;
+  /**
+   * The context and table of unprivileged accesses (LDTR/STTR…) at this EL: selected on the first
+   * such access after a retarget (most code never executes one), undefined until then.
+   */
+  private uctx = CTX_E10_0;
+  private utbl: TlbTable | undefined;
+  /** The ordinary context and table while an unprivileged access runs (see unprivileged()). */
+  private savedCtx = -1;
+  private savedTbl: TlbTable | undefined;
+
+  /** Re-selects the TLB table after a change of EL, PAN, ASID, VMID or translation regime. */
   retarget(): void {
+    this.endUnprivileged();
     this.ctx = this.mmu.contextFor(this.el, this.pan === 1);
     this.tbl = this.tlb.select(this.ctx, this.mmu.asidFor(this.ctx), this.mmu.vmidFor(this.ctx));
+    this.ctxEl = this.el;
+    this.ctxPan = this.pan;
+    this.utbl = undefined;
     this.lastFetchPage = undefined;
+  }
+
+  /**
+   * Starts an unprivileged access (LDTR/STTR and friends, Arm ARM C3.2.5 / AArch64.CheckPermission
+   * with AccType_UNPRIV): at EL1 (and at EL2 with HCR_EL2.{E2H,TGE} = {1,1}) the access is checked
+   * with EL0's permissions — PSTATE.PAN does not apply — by running it in the EL0 context of the
+   * regime; elsewhere it is an ordinary access. Pair with endUnprivileged() (a fault ends it
+   * first, in abort(), so the exception is taken in the ordinary context).
+   */
+  beginUnprivileged(): void {
+    if (this.el === 0 || this.el === 3) return;
+    let t = this.utbl;
+    if (t === undefined) {
+      this.uctx = this.mmu.unprivilegedContextFor(this.el, this.pan === 1);
+      t = this.utbl = this.uctx === this.ctx ? this.tbl : this.tlb.select(this.uctx, this.mmu.asidFor(this.uctx), this.mmu.vmidFor(this.uctx));
+    }
+    if (t === this.tbl) return;
+    this.savedCtx = this.ctx; this.savedTbl = this.tbl;
+    this.ctx = this.uctx; this.tbl = t;
+  }
+
+  /** Ends an unprivileged access (no-op when none is in progress). */
+  endUnprivileged(): void {
+    if (this.savedTbl === undefined) return;
+    this.ctx = this.savedCtx; this.tbl = this.savedTbl;
+    this.savedTbl = undefined;
   }
 
   /** After writes to registers that change every translation (SCTLR, TCR, MAIR, HCR, VTCR, SCR). */
@@ -514,6 +571,7 @@ export class Cpu {
    * at EL2/EL3; stage 2 faults go to EL2 with HPFAR_EL2.
    */
   abort(f: MmuFault): never {
+    this.endUnprivileged();
     const from = this.el;
     const target = f.stage === 2 ? 2 : from === 0 ? (this.routesEl0ToEl2() ? 2 : 1) : from;
     const lower = target > from;
@@ -544,8 +602,10 @@ export class Cpu {
     const w = this.mem.read32(pa + (this.pcLo & 0xfff), this);
     const size = w >>> 30, rt = w & 31;
     let sse = 0, sf = 0, ar = 0;
-    if ((w & 0x3b000000) === 0x39000000 || (w & 0x3b200c00) === 0x38000000 || (w & 0x3b200c00) === 0x38200800) {
-      // LDR/STR (unsigned offset), LDUR/STUR (unscaled), register offset: opc = bits 23:22.
+    if ((w & 0x3b000000) === 0x39000000 || (w & 0x3b200c00) === 0x38000000 || (w & 0x3b200c00) === 0x38200800 ||
+      (w & 0x3b200c00) === 0x38000800) {
+      // LDR/STR (unsigned offset), LDUR/STUR (unscaled), register offset, LDTR/STTR (unprivileged):
+      // opc = bits 23:22.
       const opc = (w >>> 22) & 3;
       if ((w >>> 26) & 1) return 0; // SIMD&FP registers: no syndrome
       if (opc === 0 || opc === 1) { sf = size === 3 ? 1 : 0; } else { if (size === 3) return 0; sse = 1; sf = opc === 2 ? 1 : 0; }

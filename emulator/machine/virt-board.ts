@@ -244,9 +244,11 @@ export class VirtBoard implements CpuEnvironment, PsciPlatform {
   /** PSCI CPU_ON: the target starts (at its next turn) at `entry` in `el`h, MMU off, DAIF masked, x0 = contextId. */
   powerOn(i: number, entry: bigint, contextId: bigint, el: 1 | 2): void {
     const cpu = this.cpus[i];
+    cpu.pan = 0;
     cpu.setPstate(el, 1);
+    cpu.syncContext();
     cpu.daif = 0x3c0;
-    cpu.il = 0; cpu.ss = 0; cpu.pan = 0;
+    cpu.il = 0; cpu.ss = 0;
     for (let e = 1; e <= 3; e++) cpu.sysLo[sysSctlr(e)] = SCTLR_RESET;
     cpu.pc = entry;
     cpu.setX(0, contextId);

@@ -119,7 +119,7 @@ describe('system: unit tests (values hvlab decided; UNDEFINED encodings)', () =>
     assert.equal(readReg(3, 0, 0, 6, 0), BigInt(ID_AA64ISAR0_VALUE));
     assert.equal(ID_AA64ISAR0_VALUE, 0x210000);
     assert.equal(readReg(3, 0, 0, 7, 0), BigInt(ID_AA64MMFR0_VALUE));
-    assert.equal(readReg(3, 0, 0, 7, 1), 0n);
+    assert.equal(readReg(3, 0, 0, 7, 1), 0x100000n); // ID_AA64MMFR1_EL1.PAN = 1 (FEAT_PAN)
     assert.equal(readReg(3, 0, 0, 7, 2), 0n);
     assert.equal(readReg(3, 0, 4, 2, 2), 4n); // CurrentEL = EL1
     // Reserved ID space (op0=3, op1=0, CRn=0, CRm=1..7) reads as zero, e.g. ID_AA64PFR1_EL1, ID_AA64ZFR0_EL1.
@@ -147,7 +147,6 @@ describe('system: unit tests (values hvlab decided; UNDEFINED encodings)', () =>
       [0xd5280000, 'SYSL'],
       [0xd50330ff, 'SB'],
       [0xd503323f, 'DSB nXS'],
-      [0xd500419f, 'MSR PAN'],
       [0xd500417f, 'MSR UAO'],
       [0xd503413f, 'MSR SSBS'],
       [0xd503477f, 'SMSTART'],

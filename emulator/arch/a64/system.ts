@@ -276,10 +276,16 @@ export const SYSTEM: EncodingSpec[] = [
     exec: (cpu, i) => (cpu.el === 0 ? cpu.undefinedInstruction(i, 'MSR SPSel at EL0') : cpu.setPstate(cpu.el, crm(i) & 1)), fuzzOk: never,
     disasm: (i) => pstate('spsel', i),
   },
+  {
+    // FEAT_PAN (Arm ARM C5.2.?, MSR (immediate) PSTATEField_PAN): PSTATE.PAN = CRm<0>; op1 = 000
+    // makes it UNDEFINED at EL0. The new PAN selects another translation context at once.
+    name: 'MSR_imm_PAN', cls: 'system', pattern: '11010101000000000100000m10011111',
+    exec: (cpu, i) => (cpu.el === 0 ? cpu.undefinedInstruction(i, 'MSR PAN at EL0') : cpu.setPan(crm(i) & 1)), fuzzOk: never,
+    disasm: (i) => pstate('pan', i),
+  },
   // MSR (immediate) to PSTATE fields of features this core does not have: UNDEFINED, named.
   ...([
     ['UAO', '11010101000000000100000m01111111', 'FEAT_UAO'],
-    ['PAN', '11010101000000000100000m10011111', 'FEAT_PAN'],
     ['ALLINT', '11010101000000010100000m00011111', 'FEAT_NMI'],
     ['SSBS', '11010101000000110100000m00111111', 'FEAT_SSBS'],
     ['DIT', '11010101000000110100000m01011111', 'FEAT_DIT'],
