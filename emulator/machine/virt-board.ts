@@ -130,6 +130,7 @@ export class VirtBoard implements CpuEnvironment, PsciPlatform {
       cpu.devices.gic = this.gic.cpus[i];
       cpu.devices.timer = timer;
       cpu.devices.clock = () => this.cpuTimeNs(i);
+      cpu.eventStream = { now: () => this.cpuTimeNs(i), fired: (a, b) => timer.eventStreamFired(a, b) };
     }
     this.psci = new PsciFirmware(this, { cpuOnEl: this.startEl });
   }
@@ -145,12 +146,20 @@ export class VirtBoard implements CpuEnvironment, PsciPlatform {
     return i === this.running ? this.roundStartNs + this.turnUsed + progressOf(this.cpus[i]) : this.roundStartNs;
   }
 
-  /** Earliest virtual time after `now` at which a timer or the RTC raises an interrupt. */
+  /**
+   * Earliest virtual time after `now` at which a timer or the RTC raises an interrupt, or the
+   * timer event stream of a CPU sleeping in WFE wakes it.
+   */
   nextEventNs(now: number): number | undefined {
     let best = this.rtc.nextEventNs(now);
-    for (const t of this.timers) {
-      const e = t.nextEventNs(now);
+    for (let i = 0; i < this.timers.length; i++) {
+      const t = this.timers[i];
+      let e = t.nextEventNs(now);
       if (e !== undefined && (best === undefined || e < best)) best = e;
+      if (this.cpus[i].waitingForEvent) {
+        e = t.nextEventStreamNs(now);
+        if (e !== undefined && (best === undefined || e < best)) best = e;
+      }
     }
     return best;
   }
@@ -158,6 +167,15 @@ export class VirtBoard implements CpuEnvironment, PsciPlatform {
   private updateDevices(now: number): void {
     for (const t of this.timers) t.update(now);
     this.rtc.update(now);
+    for (let i = 0; i < this.cpus.length; i++) {
+      const cpu = this.cpus[i];
+      if (cpu.waitingForEvent && this.timers[i].eventStreamFired(cpu.eventStreamSeenNs, now)) cpu.eventStreamWake(now);
+    }
+  }
+
+  /** SEV: every PE's Event Register is set; those sleeping in WFE wake (Arm ARM D1.16.1). */
+  sendEvent(_from: Cpu): void {
+    for (const c of this.cpus) c.sendEvent();
   }
 
   private linesChanged(c: number): void {
@@ -253,6 +271,8 @@ export class VirtBoard implements CpuEnvironment, PsciPlatform {
     cpu.pc = entry;
     cpu.setX(0, contextId);
     cpu.waitingForInterrupt = false;
+    cpu.waitingForEvent = false;
+    cpu.eventRegister = 0;
     cpu.stopReason = undefined;
     this.on[i] = true;
   }
@@ -355,7 +375,7 @@ export class VirtBoard implements CpuEnvironment, PsciPlatform {
         return undefined;
       }
       if (!anyOn || next === undefined) {
-        return { kind: 'fault', pc: this.cpus[0].pc, message: anyOn ? 'all CPUs wait for interrupts with no timer armed' : 'all CPUs are powered off (PSCI CPU_OFF)' };
+        return { kind: 'fault', pc: this.cpus[0].pc, message: anyOn ? 'all CPUs wait for interrupts (WFI) or events (WFE) with no timer armed' : 'all CPUs are powered off (PSCI CPU_OFF)' };
       }
       // Everyone sleeps: skip virtual time to the event; its interrupt wakes someone (or not, if
       // the GIC does not forward it, and then the next event is looked for).
