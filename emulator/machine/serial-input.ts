@@ -29,6 +29,9 @@ export class BytesSource implements SerialSource {
   pending(): boolean { return this.at < this.bytes.length; }
 }
 
+/** For a 1 ms pause between retries on a non-blocking descriptor (Atomics.wait needs a shared Int32Array). */
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+
 /** A file descriptor read with blocking reads (stdin redirected from a file or a pipe). */
 export class FdSource implements SerialSource {
   private readonly buf = Buffer.alloc(4096);
@@ -53,7 +56,7 @@ export class FdSource implements SerialSource {
         return readSync(this.fd, this.buf, 0, this.buf.length, null);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        if (code === 'EAGAIN') continue; // a non-blocking descriptor: wait for data like a blocking one
+        if (code === 'EAGAIN') { Atomics.wait(PAUSE, 0, 0, 1); continue; } // a non-blocking descriptor: wait for data like a blocking one
         if (code === 'EOF' || code === 'EBADF' || code === 'ENXIO' || code === 'EINVAL') return 0; // no usable input: end of input
         throw e;
       }

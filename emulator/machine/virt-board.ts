@@ -19,9 +19,15 @@
 //     and the CPUs never drift more than one round apart. CNTFRQ = 62.5 MHz: 16 ns per tick.
 //   - At the end of a round the timers and the RTC are updated to T + len; a level they raise goes
 //     through the GIC to the CPUs' interrupt lines, which also wakes a CPU out of WFI.
-//   - When every powered-on CPU waits for an interrupt, time skips to the earliest device event
-//     (min of the timers' and the RTC's nextEventNs); with none coming the run stops with a fault
-//     "all CPUs wait for interrupts with no timer armed".
+//   - A CPU sleeps in WFI (until an interrupt line rises) or WFE (until SEV from any CPU, a clear
+//     of its global exclusive monitor, an interrupt it would take, or its timer event stream).
+//   - When every powered-on CPU sleeps, time skips to the earliest device event (min of the
+//     timers' and the RTC's nextEventNs, the UART's receive timeout and next input byte, and the
+//     event streams of CPUs in WFE); with none coming the run stops with a fault "all CPUs wait
+//     for interrupts (WFI) or events (WFE) with no timer armed" (or, with a terminal as input,
+//     run() returns with waitingForHost set).
+//   - UART0 input (options.serialIn) is delivered at the end of a round: one byte per character
+//     time at 115200 baud while the receiver can take it (see feedUart).
 //   - A timer armed during a round fires at the end of that round at the latest (≤ quantum late);
 //     one armed before a round bounds the round, so it fires on time to the instruction.
 import { readFileSync } from 'node:fs';
