@@ -17,6 +17,8 @@ export interface RunOptions {
   stats: boolean;
   trace?: string;
   maxInsns?: number;
+  /** `-nographic` or `-serial stdio`: UART0 is on stdio, so stdin feeds its receiver (as QEMU). */
+  serialStdio: boolean;
 }
 
 export class UsageError extends Error {}
@@ -32,7 +34,7 @@ export function parseSize(s: string): number {
 }
 
 export function parseRunArgs(argv: string[]): RunOptions {
-  const o: RunOptions = { machine: 'virt', machineProps: new Map(), cpu: 'cortex-a53', smp: 1, memory: 128 * 2 ** 20, noReboot: false, stats: false };
+  const o: RunOptions = { machine: 'virt', machineProps: new Map(), cpu: 'cortex-a53', smp: 1, memory: 128 * 2 ** 20, noReboot: false, stats: false, serialStdio: false };
   let machineGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -69,10 +71,11 @@ export function parseRunArgs(argv: string[]): RunOptions {
       case '-initrd': o.initrd = value(); break;
       case '-append': o.append = value(); break;
       case '-dtb': o.dtb = value(); break;
-      case '-nographic': break; // hvlab never has a display
+      case '-nographic': o.serialStdio = true; break; // hvlab never has a display; the serial port goes to stdio
       case '-serial': {
         const v = value();
         if (v !== 'stdio' && v !== 'mon:stdio') throw new UsageError(`-serial ${v}: only stdio is supported`);
+        o.serialStdio = true;
         break;
       }
       case '-no-reboot': o.noReboot = true; break;

@@ -8,6 +8,8 @@ import { runCheck } from './config/check-command';
 import { runSystem } from './system-cli';
 import { detectFileKind } from './config';
 import { existsSync, readFileSync } from 'node:fs';
+import { FdSource, LiveSource, type SerialSource } from './machine/serial-input';
+import type { VirtBoard } from './machine/virt-board';
 
 const USAGE = `usage: hvlab check FILE...
        hvlab run SYSTEM.hvsys [--stats] [--console DOMAIN] [--max-insns N]
@@ -37,21 +39,28 @@ function describeStop(s: StopReason): string {
   }
 }
 
-export function runCommand(opts: RunOptions): number {
+/** Instructions per slice of an interactive run, between which the terminal's keys are taken in. */
+const INTERACTIVE_SLICE = 2_000_000;
+
+/**
+ * `hvlab run`. With `-nographic` / `-serial stdio`, stdin feeds UART0's receiver: a file or pipe
+ * through blocking reads, so the run stays reproducible (serial-input.ts); a terminal
+ * interactively, in raw mode (keys go to the guest; Ctrl-A x quits, Ctrl-A Ctrl-A sends Ctrl-A,
+ * as QEMU's -nographic), which makes this function asynchronous.
+ */
+export function runCommand(opts: RunOptions): number | Promise<number> {
+  if (opts.serialStdio && process.stdin.isTTY) return runInteractive(opts);
   const sink = new UartSink();
   const start = process.hrtime.bigint();
   let retired = 0;
   let stop: StopReason | undefined;
-  // QEMU's virt defaults to GICv2; hvlab has only GICv3 so far, and says so instead of guessing quietly.
-  if (!opts.machineProps.has('gic-version')) process.stderr.write('hvlab: GICv2 is not emulated; using GICv3 (gic-version=3)\n');
-  const trace = opts.trace ? openTrace(opts.trace, { cpu: opts.cpu }) : undefined;
+  const serialIn = opts.serialStdio ? new FdSource(0) : undefined;
+  const trace = startRun(opts);
   try {
     let first = true;
     for (;;) {
-      const board = boardFromOptions(opts, sink.put);
-      if (first) for (const w of board.warnings) process.stderr.write(`hvlab: warning: ${w}\n`);
+      const board = makeBoard(opts, sink, first, trace, serialIn);
       first = false;
-      if (trace) for (const cpu of board.cpus) cpu.beforeInsn = trace.hook;
       stop = board.run(opts.maxInsns === undefined ? Infinity : opts.maxInsns - retired);
       retired += board.retired;
       if (stop?.kind === 'reset' && !opts.noReboot) continue;
@@ -61,6 +70,80 @@ export function runCommand(opts: RunOptions): number {
     sink.flush();
     trace?.close();
   }
+  return finishRun(opts, stop, retired, start);
+}
+
+function startRun(opts: RunOptions): ReturnType<typeof openTrace> | undefined {
+  // QEMU's virt defaults to GICv2; hvlab has only GICv3 so far, and says so instead of guessing quietly.
+  if (!opts.machineProps.has('gic-version')) process.stderr.write('hvlab: GICv2 is not emulated; using GICv3 (gic-version=3)\n');
+  return opts.trace ? openTrace(opts.trace, { cpu: opts.cpu }) : undefined;
+}
+
+function makeBoard(opts: RunOptions, sink: UartSink, first: boolean, trace: ReturnType<typeof openTrace> | undefined, serialIn?: SerialSource): VirtBoard {
+  const board = boardFromOptions(opts, sink.put, serialIn);
+  if (first) for (const w of board.warnings) process.stderr.write(`hvlab: warning: ${w}\n`);
+  if (trace) for (const cpu of board.cpus) cpu.beforeInsn = trace.hook;
+  return board;
+}
+
+async function runInteractive(opts: RunOptions): Promise<number> {
+  const sink = new UartSink();
+  const start = process.hrtime.bigint();
+  const src = new LiveSource();
+  const stdin = process.stdin;
+  let quit = false, escape = false;
+  let wake: (() => void) | undefined;
+  const onData = (d: Buffer): void => {
+    for (const b of d) {
+      if (escape) {
+        escape = false;
+        if (b === 0x78) { quit = true; continue; } // Ctrl-A x
+        if (b !== 0x01) src.push(Uint8Array.of(0x01));
+      } else if (b === 0x01) { escape = true; continue; }
+      src.push(Uint8Array.of(b));
+    }
+    wake?.();
+  };
+  stdin.setRawMode(true);
+  stdin.on('data', onData);
+  stdin.resume();
+  const trace = startRun(opts);
+  let retired = 0;
+  let stop: StopReason | undefined;
+  try {
+    let first = true;
+    for (;;) {
+      const board = makeBoard(opts, sink, first, trace, src);
+      first = false;
+      const before = retired;
+      for (;;) {
+        const left = opts.maxInsns === undefined ? Infinity : opts.maxInsns - before - board.retired;
+        if (left <= 0 || quit) break;
+        stop = board.run(Math.min(INTERACTIVE_SLICE, left));
+        sink.flush();
+        if (stop) break;
+        // Let the terminal's keys in: at once, or, when every CPU sleeps waiting for them, when one comes.
+        await new Promise<void>((resolve) => {
+          if (!board.waitingForHost || src.pending() || quit) { setImmediate(resolve); return; }
+          wake = () => { wake = undefined; resolve(); };
+        });
+      }
+      retired = before + board.retired;
+      if (stop?.kind === 'reset' && !opts.noReboot && !quit) continue;
+      break;
+    }
+  } finally {
+    sink.flush();
+    trace?.close();
+    stdin.off('data', onData);
+    stdin.setRawMode(false);
+    stdin.pause();
+  }
+  if (quit) { process.stderr.write('\nhvlab: terminated (Ctrl-A x)\n'); return 0; }
+  return finishRun(opts, stop, retired, start);
+}
+
+function finishRun(opts: RunOptions, stop: StopReason | undefined, retired: number, start: bigint): number {
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (opts.stats) {
     process.stderr.write(`hvlab: ${retired} instructions retired in ${seconds.toFixed(3)} s: ${(retired / seconds / 1e6).toFixed(1)} MIPS\n`);
@@ -71,7 +154,7 @@ export function runCommand(opts: RunOptions): number {
   return 3;
 }
 
-export function main(argv: string[]): number {
+export function main(argv: string[]): number | Promise<number> {
   const [cmd, ...rest] = argv;
   try {
     switch (cmd) {
@@ -95,4 +178,8 @@ export function main(argv: string[]): number {
   }
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (require.main === module) {
+  const r = main(process.argv.slice(2));
+  if (typeof r === 'number') process.exitCode = r;
+  else r.then((code) => { process.exitCode = code; process.exit(); }, (e: unknown) => { process.stderr.write(`hvlab: ${e instanceof Error ? e.message : String(e)}\n`); process.exit(1); });
+}

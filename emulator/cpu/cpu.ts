@@ -12,7 +12,7 @@ import { EC, ESR_IL, takeException, type ExceptionEvent, type ExceptionKind } fr
 import { HCR, MDCR_TDE, SCR, SYS, SYS_SLOTS } from './system-state';
 import { Mmu } from '../mmu/walk';
 import { Tlb, type TlbTable } from '../mmu/tlb';
-import { ACC_FETCH, ACC_READ, ACC_WRITE, CTX_E10_1, type AccessKind, type MmuFault } from '../mmu/types';
+import { ACC_FETCH, ACC_READ, ACC_WRITE, CTX_E10_0, CTX_E10_1, type AccessKind, type MmuFault } from '../mmu/types';
 import { fsc, hpfar } from '../mmu/fault';
 import { mmuRegsOf } from './mmu-registers';
 
@@ -35,6 +35,8 @@ export interface CpuEnvironment {
    * the architecture decide (exception to EL2/EL3, or UNDEFINED when that EL does not exist).
    */
   hypervisorCall(cpu: Cpu, kind: 'hvc' | 'smc', imm16: number): boolean;
+  /** SEV: signal an event to every PE of the system (Arm ARM D1.16.1); absent = this PE only. */
+  sendEvent?(from: Cpu): void;
 }
 
 /** Which exception levels the PE implements and where it starts (QEMU virt: EL1, or EL2 with virtualization=on). */
@@ -121,8 +123,23 @@ export class Cpu {
   vfiqLine = false;
   /** Set when something that decides interrupt delivery changed; checked at the next block boundary. */
   interruptCheck = false;
-  /** In WFI with nothing pending: run() returns at once until an interrupt line rises (Arm ARM D1.16). */
+  /**
+   * Asleep in WFI or WFE (Arm ARM D1.16): run() returns at once until a wake-up. WFI wakes when an
+   * interrupt line rises; WFE (waitingForEvent) on a WFE wake-up event: an event (SEV on any PE,
+   * the global monitor cleared, the timer event stream) or an interrupt that would be taken.
+   */
   waitingForInterrupt = false;
+  waitingForEvent = false;
+  /** The Event Register (Arm ARM D1.16.1): set by SEV/SEVL, exception return, a global monitor clear. */
+  eventRegister = 0;
+  /**
+   * The Generic Timer event stream of this PE (the board's timer, CNTKCTL_EL1/CNTHCTL_EL2.EVNTEN):
+   * the PE's clock and whether the stream generated an event in (fromNs, toNs]. Events are
+   * folded into the Event Register when WFE looks at it (no per-event work while nobody waits).
+   */
+  eventStream: { now(): number; fired(fromNs: number, toNs: number): boolean } | undefined;
+  /** The PE's time when WFE last looked at the event stream. */
+  eventStreamSeenNs = 0;
   /**
    * What the board attaches to this PE (system-register devices): the GIC CPU interface and the
    * generic timer, reached by MRS/MSR of ICC_*, ICH_*, CNT* (emulator/arch/a64/system/). Opaque
@@ -175,7 +192,8 @@ export class Cpu {
     this.decoder = a64Decoder();
     this.ramView = mem.view;
     this.ramBytes = mem.ram;
-    this.codePages = mem.codePages;
+    this.watchPages = mem.watchPages;
+    mem.monitor.attach(this);
     this.mmu = new Mmu(mem, mmuRegsOf(this), { paBits: 48, haveEl2: this.config.hasEl2, haveEl3: this.config.hasEl3, vhe: false });
     this.tlb = new Tlb(mem);
     this.tlbDomain = [this.tlb];
@@ -270,11 +288,56 @@ export class Cpu {
     return n;
   }
 
-  /** Drives the PE's interrupt inputs (from the GIC); wakes it from WFI when one is asserted. */
+  /**
+   * Drives the PE's interrupt inputs (from the GIC); wakes it from WFI when one is asserted, from
+   * WFE when one would be taken (Arm ARM D1.16.2: masked interrupts do not wake WFE).
+   */
   setInterruptLines(irq: boolean, fiq: boolean, virq: boolean, vfiq: boolean): void {
     this.irqLine = irq; this.fiqLine = fiq; this.virqLine = virq; this.vfiqLine = vfiq;
     this.interruptCheck = true;
-    if (irq || fiq || virq || vfiq) this.waitingForInterrupt = false;
+    if (!this.waitingForInterrupt) return;
+    if (this.waitingForEvent ? this.interruptWouldBeTaken() : irq || fiq || virq || vfiq) this.wake();
+  }
+
+  private wake(): void {
+    this.waitingForInterrupt = false;
+    this.waitingForEvent = false;
+  }
+
+  /**
+   * An event reaches this PE (SEV by any PE, the global monitor cleared): sets the Event
+   * Register; a PE sleeping in WFE wakes, and that WFE consumes the event.
+   */
+  sendEvent(): void {
+    if (this.waitingForEvent) { this.wake(); this.eventRegister = 0; return; }
+    this.eventRegister = 1;
+  }
+
+  /** The global monitor of this PE went from Exclusive to Open: a WFE wake-up event (Arm ARM D1.16.1). */
+  globalMonitorCleared(): void { this.sendEvent(); }
+
+  /**
+   * WFE's test (Arm ARM C6.2.?? WFE, D1.16.1): whether the Event Register is set — counting the
+   * timer event stream's events since WFE last looked — clearing it if so.
+   */
+  consumeEvent(): boolean {
+    const es = this.eventStream;
+    if (es !== undefined) {
+      const now = es.now();
+      if (es.fired(this.eventStreamSeenNs, now)) this.eventRegister = 1;
+      this.eventStreamSeenNs = now;
+    }
+    if (this.eventRegister === 0) return false;
+    this.eventRegister = 0;
+    return true;
+  }
+
+  /** The board's event stream fired at `nowNs` while this PE slept in WFE: it wakes, the WFE consuming the event. */
+  eventStreamWake(nowNs: number): void {
+    if (!this.waitingForEvent) return;
+    this.eventStreamSeenNs = nowNs;
+    this.wake();
+    this.eventRegister = 0;
   }
 
   /**
@@ -316,6 +379,13 @@ export class Cpu {
     return fiq ? (this.vfiqLine || (hcr & HCR.VF) !== 0) : (this.virqLine || (hcr & HCR.VI) !== 0);
   }
 
+  /** Whether an interrupt would be taken now (PSTATE masks and routing as takePendingInterrupt): WFE wake-up. */
+  interruptWouldBeTaken(): boolean {
+    return (this.fiqLine && this.interruptTaken(this.physicalTarget(true), 0x40)) ||
+      (this.irqLine && this.interruptTaken(this.physicalTarget(false), 0x80)) ||
+      (this.virtualPending(true) && (this.daif & 0x40) === 0) || (this.virtualPending(false) && (this.daif & 0x80) === 0);
+  }
+
   /** Any interrupt that would wake the PE from WFI, masked or not (Arm ARM D1.16.2). */
   interruptPending(): boolean {
     return this.irqLine || this.fiqLine || this.virtualPending(false) || this.virtualPending(true);
@@ -353,10 +423,24 @@ export class Cpu {
       this.spBankLo[oldSp] = this.xlo[31]; this.spBankHi[oldSp] = this.xhi[31];
       this.xlo[31] = this.spBankLo[newSp]; this.xhi[31] = this.spBankHi[newSp];
     }
-    const elChanged = el !== this.el;
     this.el = el;
     this.spsel = spsel;
-    if (elChanged) this.retarget();
+    this.syncContext();
+  }
+
+  /**
+   * Sets PSTATE.PAN (FEAT_PAN, Arm ARM D8 "PSTATE.PAN"): privileged data accesses to memory EL0
+   * can access then fault. PAN is part of the translation context (the TLB caches permissions),
+   * so a change selects the table of the other context.
+   */
+  setPan(pan: number): void {
+    this.pan = pan & 1;
+    this.syncContext();
+  }
+
+  /** Re-selects the translation context if PSTATE.EL or PSTATE.PAN changed since the last selection. */
+  syncContext(): void {
+    if (this.el !== this.ctxEl || this.pan !== this.ctxPan) this.retarget();
   }
 
   /** SP_ELn whether or not it is the selected stack pointer. */
@@ -391,7 +475,8 @@ export class Cpu {
 
   private readonly ramView: DataView;
   private readonly ramBytes: Uint8Array;
-  private readonly codePages: Uint8Array;
+  /** PhysicalMemory.watchPages: non-zero for pages whose stores need attention (code, exclusive monitors). */
+  private readonly watchPages: Uint8Array;
   readonly mmu: Mmu;
   readonly tlb: Tlb;
   /** Current translation context (mmu/types.ts CTX_*) and its TLB table. */
@@ -407,11 +492,54 @@ export class Cpu {
     this.tlb.flushAll();
   }
 
-  /** Re-selects the TLB table after a change of EL, ASID, VMID or translation regime. */
+  /** PSTATE.EL and PSTATE.PAN the current context was selected for. */
+  private ctxEl = -1;
+  private ctxPan = -1;
+  /**
+   * The context and table of unprivileged accesses (LDTR/STTR…) at this EL: selected on the first
+   * such access after a retarget (most code never executes one), undefined until then.
+   */
+  private uctx = CTX_E10_0;
+  private utbl: TlbTable | undefined;
+  /** The ordinary context and table while an unprivileged access runs (see unprivileged()). */
+  private savedCtx = -1;
+  private savedTbl: TlbTable | undefined;
+
+  /** Re-selects the TLB table after a change of EL, PAN, ASID, VMID or translation regime. */
   retarget(): void {
+    this.endUnprivileged();
     this.ctx = this.mmu.contextFor(this.el, this.pan === 1);
     this.tbl = this.tlb.select(this.ctx, this.mmu.asidFor(this.ctx), this.mmu.vmidFor(this.ctx));
+    this.ctxEl = this.el;
+    this.ctxPan = this.pan;
+    this.utbl = undefined;
     this.lastFetchPage = undefined;
+  }
+
+  /**
+   * Starts an unprivileged access (LDTR/STTR and friends, Arm ARM C3.2.5 / AArch64.CheckPermission
+   * with AccType_UNPRIV): at EL1 (and at EL2 with HCR_EL2.{E2H,TGE} = {1,1}) the access is checked
+   * with EL0's permissions — PSTATE.PAN does not apply — by running it in the EL0 context of the
+   * regime; elsewhere it is an ordinary access. Pair with endUnprivileged() (a fault ends it
+   * first, in abort(), so the exception is taken in the ordinary context).
+   */
+  beginUnprivileged(): void {
+    if (this.el === 0 || this.el === 3) return;
+    let t = this.utbl;
+    if (t === undefined) {
+      this.uctx = this.mmu.unprivilegedContextFor(this.el, this.pan === 1);
+      t = this.utbl = this.uctx === this.ctx ? this.tbl : this.tlb.select(this.uctx, this.mmu.asidFor(this.uctx), this.mmu.vmidFor(this.uctx));
+    }
+    if (t === this.tbl) return;
+    this.savedCtx = this.ctx; this.savedTbl = this.tbl;
+    this.ctx = this.uctx; this.tbl = t;
+  }
+
+  /** Ends an unprivileged access (no-op when none is in progress). */
+  endUnprivileged(): void {
+    if (this.savedTbl === undefined) return;
+    this.ctx = this.savedCtx; this.tbl = this.savedTbl;
+    this.savedTbl = undefined;
   }
 
   /** After writes to registers that change every translation (SCTLR, TCR, MAIR, HCR, VTCR, SCR). */
@@ -420,11 +548,16 @@ export class Cpu {
     this.retarget();
   }
 
-  private storeHitCode(off: number, size: number): void {
-    const cp = this.codePages;
-    if (cp[off >>> 12]) this.mem.codeWritten(off);
-    const last = (off + size - 1) >>> 12;
-    if (last !== off >>> 12 && cp[last]) this.mem.codeWritten(last << 12);
+  /** After a fast-path store of `size` bytes at RAM offset `off`: the watch test of each page it touched. */
+  private storeWatch(off: number, size: number): void {
+    const wp = this.watchPages, last = (off + size - 1) >>> 12;
+    if (last === off >>> 12) {
+      if (wp[last]) this.mem.watchedWrite(off, size, this);
+      return;
+    }
+    const split = last << 12;
+    if (wp[off >>> 12]) this.mem.watchedWrite(off, split - off, this);
+    if (wp[last]) this.mem.watchedWrite(split, off + size - split, this);
   }
 
   /** RAM offset for a read of `size` bytes that hits the TLB wholly inside one page, else -1. */
@@ -497,7 +630,7 @@ export class Cpu {
     const off = this.wrOff(lo, hi, 1);
     if (off < 0) return this.mem.write8(this.translateSlow(lo, hi, 1, ACC_WRITE), v, this);
     this.ramBytes[off] = v;
-    if (this.codePages[off >>> 12]) this.mem.codeWritten(off);
+    if (this.watchPages[off >>> 12]) this.mem.watchedWrite(off, 1, this);
   }
   st16(lo: number, hi: number, v: number): void {
     const off = this.wrOff(lo, hi, 2);
@@ -506,7 +639,7 @@ export class Cpu {
       return this.mem.write16(this.translateSlow(lo, hi, 2, ACC_WRITE), v, this);
     }
     this.ramView.setUint16(off, v, true);
-    this.storeHitCode(off, 2);
+    this.storeWatch(off, 2);
   }
   st32(lo: number, hi: number, v: number): void {
     const off = this.wrOff(lo, hi, 4);
@@ -515,7 +648,7 @@ export class Cpu {
       return this.mem.write32(this.translateSlow(lo, hi, 4, ACC_WRITE), v, this);
     }
     this.ramView.setInt32(off, v, true);
-    this.storeHitCode(off, 4);
+    this.storeWatch(off, 4);
   }
   st64(lo: number, hi: number, vlo: number, vhi: number): void {
     const off = this.wrOff(lo, hi, 8);
@@ -528,7 +661,7 @@ export class Cpu {
     }
     this.ramView.setInt32(off, vlo, true);
     this.ramView.setInt32(off + 4, vhi, true);
-    this.storeHitCode(off, 8);
+    this.storeWatch(off, 8);
   }
   /** A page-crossing store faults before writing anything if its second page is not writable. */
   private checkWritable(lo: number, hi: number): void {
@@ -545,6 +678,7 @@ export class Cpu {
    * at EL2/EL3; stage 2 faults go to EL2 with HPFAR_EL2.
    */
   abort(f: MmuFault): never {
+    this.endUnprivileged();
     const from = this.el;
     const target = f.stage === 2 ? 2 : from === 0 ? (this.routesEl0ToEl2() ? 2 : 1) : from;
     const lower = target > from;
@@ -575,8 +709,10 @@ export class Cpu {
     const w = this.mem.read32(pa + (this.pcLo & 0xfff), this);
     const size = w >>> 30, rt = w & 31;
     let sse = 0, sf = 0, ar = 0;
-    if ((w & 0x3b000000) === 0x39000000 || (w & 0x3b200c00) === 0x38000000 || (w & 0x3b200c00) === 0x38200800) {
-      // LDR/STR (unsigned offset), LDUR/STUR (unscaled), register offset: opc = bits 23:22.
+    if ((w & 0x3b000000) === 0x39000000 || (w & 0x3b200c00) === 0x38000000 || (w & 0x3b200c00) === 0x38200800 ||
+      (w & 0x3b200c00) === 0x38000800) {
+      // LDR/STR (unsigned offset), LDUR/STUR (unscaled), register offset, LDTR/STTR (unprivileged):
+      // opc = bits 23:22.
       const opc = (w >>> 22) & 3;
       if ((w >>> 26) & 1) return 0; // SIMD&FP registers: no syndrome
       if (opc === 0 || opc === 1) { sf = size === 3 ? 1 : 0; } else { if (size === 3) return 0; sse = 1; sf = opc === 2 ? 1 : 0; }

@@ -30,6 +30,9 @@ const KIND_OFFSET: Record<ExceptionKind, number> = { sync: 0x000, irq: 0x080, fi
 /** ESR.IL: the trapped instruction was a 32-bit (A64) instruction. */
 export const ESR_IL = 1 << 25;
 
+/** SCTLR_EL1.SPAN (bit 23): 0 = exception entry to EL1 sets PSTATE.PAN (FEAT_PAN). */
+export const SCTLR_SPAN = 1 << 23;
+
 /** Thrown after a synchronous exception has been taken inside an instruction's semantics. */
 export const EXCEPTION_TAKEN = Symbol('hvlab.cpu.exception');
 
@@ -72,6 +75,10 @@ export function takeException(cpu: Cpu, targetEl: number, kind: ExceptionKind, e
   cpu.setSys(SYS.ELR[targetEl], retLo, retHi);
   if (kind === 'sync' || kind === 'serror') cpu.setSys(SYS.ESR[targetEl], esr, 0);
   if (far) cpu.setSys(SYS.FAR[targetEl], far.lo, far.hi);
+  // FEAT_PAN: entry to EL1 sets PSTATE.PAN when SCTLR_EL1.SPAN is 0 (AArch64.TakeException; the
+  // EL2 case needs E2H, not implemented); elsewhere PAN is kept. Set before the EL change so the
+  // context is selected once.
+  if (targetEl === 1 && (cpu.sysLo[SYS.SCTLR[1]] & SCTLR_SPAN) === 0) cpu.pan = 1;
   cpu.setPstate(targetEl, 1);
   cpu.daif = 0x3c0;
   cpu.il = 0;
@@ -101,11 +108,13 @@ export function exceptionReturn(cpu: Cpu): void {
   cpu.ss = 0; // no software step: MDSCR_EL1.SS is not implemented
   if (illegal) {
     cpu.il = 1;
+    cpu.syncContext(); // PAN may have changed
   } else {
     cpu.il = (spsr >>> 20) & 1;
     cpu.setPstate(target, m & 1);
   }
   cpu.exclusiveValid = false;
+  cpu.eventRegister = 1; // AArch64.ExceptionReturn: SendEventLocal()
   cpu.interruptCheck = true; // masks and EL changed: pending interrupts may now be taken
   // Return to an address with bit 0/1 set: the PC alignment fault comes at the next fetch.
   cpu.branchTo(elrLo, elrHi);

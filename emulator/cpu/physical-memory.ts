@@ -1,6 +1,7 @@
 // The physical address space as the CPU sees it: one RAM block on a fast path (DataView, host is
 // little-endian like the guest) and memory-mapped devices behind it.
 import type { Cpu } from './cpu';
+import { GlobalMonitor, WATCH_CODE, WATCH_EXCLUSIVE } from './global-monitor';
 
 export interface MmioDevice {
   readonly name: string;
@@ -20,8 +21,14 @@ export class PhysicalMemory {
   /** RAM as a DataView (little-endian accesses); the CPU's fast path reads it directly. */
   readonly view: DataView;
   private readonly ramEnd: number;
-  /** One flag per 4 KiB RAM page: 1 if some CPU holds decoded instructions from it. */
-  readonly codePages: Uint8Array;
+  /**
+   * One byte per 4 KiB RAM page, non-zero when a store there needs attention (the only test on
+   * the store fast path): WATCH_CODE if some CPU holds decoded instructions from it,
+   * WATCH_EXCLUSIVE if some PE's exclusive monitor may be armed on it (global-monitor.ts).
+   */
+  readonly watchPages: Uint8Array;
+  /** The global exclusive monitor of the PEs sharing this memory. */
+  readonly monitor: GlobalMonitor;
   private readonly mmio: Mapping[] = [];
   private codeWriteListeners: ((pa: number) => void)[] = [];
 
@@ -29,7 +36,8 @@ export class PhysicalMemory {
     this.ram = new Uint8Array(ramSize);
     this.view = new DataView(this.ram.buffer);
     this.ramEnd = ramBase + ramSize;
-    this.codePages = new Uint8Array(Math.ceil(ramSize / (1 << PAGE_SHIFT)));
+    this.watchPages = new Uint8Array(Math.ceil(ramSize / (1 << PAGE_SHIFT)));
+    this.monitor = new GlobalMonitor(ramBase, this.watchPages);
   }
 
   map(base: number, dev: MmioDevice): void {
@@ -45,12 +53,20 @@ export class PhysicalMemory {
 
   // ---- self-modifying code support: pages holding decoded instructions are flagged
   onCodeWrite(listener: (pa: number) => void): void { this.codeWriteListeners.push(listener); }
-  markCode(pa: number): void { this.codePages[(pa - this.ramBase) >>> PAGE_SHIFT] = 1; }
-  /** A store at RAM offset `off` hit a flagged page: tell the CPUs to drop their decoded copy. */
-  codeWritten(off: number): void {
-    this.codePages[off >>> PAGE_SHIFT] = 0;
-    const pa = this.ramBase + off;
-    for (const l of this.codeWriteListeners) l(pa);
+  markCode(pa: number): void { this.watchPages[(pa - this.ramBase) >>> PAGE_SHIFT] |= WATCH_CODE; }
+  /**
+   * A store of `size` bytes at RAM offset `off` (not crossing a page) by `by` (a Cpu, or undefined
+   * for loaders and debuggers) hit a watched page: the CPUs drop their decoded copy of it, and
+   * the global monitor clears the other PEs' reservations it touches.
+   */
+  watchedWrite(off: number, size: number, by?: Cpu): void {
+    const p = off >>> PAGE_SHIFT, f = this.watchPages[p];
+    if (f & WATCH_CODE) {
+      this.watchPages[p] = f & ~WATCH_CODE;
+      const pa = this.ramBase + off;
+      for (const l of this.codeWriteListeners) l(pa);
+    }
+    if (f & WATCH_EXCLUSIVE) this.monitor.stored(off, size, by);
   }
 
   // ---- accesses. Offsets into RAM are checked against the end so a straddling access faults.
@@ -73,7 +89,7 @@ export class PhysicalMemory {
     const off = pa - this.ramBase;
     if (off >= 0 && off < this.ramSize) {
       this.ram[off] = v;
-      if (this.codePages[off >>> PAGE_SHIFT]) this.codeWritten(off);
+      if (this.watchPages[off >>> PAGE_SHIFT]) this.watchedWrite(off, 1, cpu);
       return;
     }
     this.device(pa, 1, cpu).write(pa - this.lastBase, 1, v & 0xff, cpu);
@@ -82,7 +98,7 @@ export class PhysicalMemory {
     const off = pa - this.ramBase;
     if (off >= 0 && off <= this.ramSize - 2) {
       this.view.setUint16(off, v, true);
-      if (this.codePages[off >>> PAGE_SHIFT]) this.codeWritten(off);
+      if (this.watchPages[off >>> PAGE_SHIFT]) this.watchedWrite(off, 2, cpu);
       return;
     }
     this.device(pa, 2, cpu).write(pa - this.lastBase, 2, v & 0xffff, cpu);
@@ -91,7 +107,7 @@ export class PhysicalMemory {
     const off = pa - this.ramBase;
     if (off >= 0 && off <= this.ramSize - 4) {
       this.view.setInt32(off, v, true);
-      if (this.codePages[off >>> PAGE_SHIFT]) this.codeWritten(off);
+      if (this.watchPages[off >>> PAGE_SHIFT]) this.watchedWrite(off, 4, cpu);
       return;
     }
     this.device(pa, 4, cpu).write(pa - this.lastBase, 4, v | 0, cpu);
@@ -104,8 +120,11 @@ export class PhysicalMemory {
       throw new RangeError(`cannot load ${bytes.length} bytes at 0x${pa.toString(16)}: outside RAM 0x${this.ramBase.toString(16)}-0x${(this.ramEnd - 1).toString(16)}`);
     }
     this.ram.set(bytes, off);
-    for (let p = off >>> PAGE_SHIFT; p <= (off + Math.max(bytes.length, 1) - 1) >>> PAGE_SHIFT; p++) {
-      if (this.codePages[p]) this.codeWritten(p << PAGE_SHIFT);
+    const end = off + Math.max(bytes.length, 1);
+    for (let p = off >>> PAGE_SHIFT; p <= (end - 1) >>> PAGE_SHIFT; p++) {
+      if (!this.watchPages[p]) continue;
+      const from = Math.max(off, p << PAGE_SHIFT), to = Math.min(end, (p + 1) << PAGE_SHIFT);
+      this.watchedWrite(from, to - from);
     }
   }
 

@@ -94,9 +94,10 @@ export function openTrace(path: string, opts: TraceOptions = {}): Trace {
     }
     bytes(SP_LABEL); hex32(xhi[31]); hex32(xlo[31]); buf[pos++] = 10;
 
-    // PSTATE as QEMU's pstate_read(): NZCV 31:28, DAIF 9:6, EL 3:2, SP 0 (nRW = 0, AArch64).
+    // PSTATE as QEMU's pstate_read(): NZCV 31:28, PAN 22, IL 20, DAIF 9:6, EL 3:2, SP 0 (nRW = 0, AArch64).
     const el = cpu.el;
-    const psr = (cpu.n << 31) | (cpu.z << 30) | (cpu.c << 29) | (cpu.v << 28) | (cpu.daif & 0x3c0) | (el << 2) | (cpu.spsel & 1);
+    const psr = (cpu.n << 31) | (cpu.z << 30) | (cpu.c << 29) | (cpu.v << 28) | (cpu.pan << 22) | (cpu.il << 20) |
+      (cpu.daif & 0x3c0) | (el << 2) | (cpu.spsel & 1);
     bytes(PSTATE_LABEL); hex32(psr); buf[pos++] = 32;
     buf[pos++] = cpu.n ? 78 : 45; buf[pos++] = cpu.z ? 90 : 45; buf[pos++] = cpu.c ? 67 : 45; buf[pos++] = cpu.v ? 86 : 45;
     buf[pos++] = 32; buf[pos++] = 69; buf[pos++] = 76; buf[pos++] = 48 + el; buf[pos++] = cpu.spsel ? 104 : 116;

@@ -164,6 +164,40 @@ export class GenericTimer {
     return best;
   }
 
+  // ---- event streams (Arm ARM D11.2.3 "Event streams"): CNTKCTL_EL1.{EVNTEN, EVNTDIR, EVNTI} from
+  // the virtual count (CNTPCT - CNTVOFF_EL2), CNTHCTL_EL2's from the physical count. An event is
+  // generated each time count bit EVNTI goes 0 -> 1 (EVNTDIR = 0) or 1 -> 0 (EVNTDIR = 1), i.e.
+  // at the counts c with c mod 2^(EVNTI+1) = (EVNTDIR ? 0 : 2^EVNTI). Nothing is scheduled per
+  // event: WFE asks whether one happened in an interval, and the board when the next one comes.
+
+  private streams(): { ctl: bigint; off: bigint }[] {
+    const out: { ctl: bigint; off: bigint }[] = [];
+    if (this.cntkctl & 4n) out.push({ ctl: this.cntkctl, off: this.cntvoff });
+    if (this.cnthctl & 4n) out.push({ ctl: this.cnthctl, off: 0n });
+    return out;
+  }
+
+  /** Whether an event stream generated an event at a virtual time in (fromNs, toNs]. */
+  eventStreamFired(fromNs: number, toNs: number): boolean {
+    if (toNs <= fromNs) return false;
+    for (const { ctl, off } of this.streams()) {
+      const next = nextStreamCount(ctl, (this.counter(fromNs) - off) & U64);
+      if (next <= ((this.counter(toNs) - off) & U64)) return true;
+    }
+    return false;
+  }
+
+  /** The earliest virtual time > nowNs of an event-stream event; undefined when no stream is enabled. */
+  nextEventStreamNs(nowNs: number): number | undefined {
+    let best: number | undefined;
+    for (const { ctl, off } of this.streams()) {
+      const c = nextStreamCount(ctl, (this.counter(nowNs) - off) & U64);
+      const ns = this.timeOfCount(c + off);
+      if (ns > nowNs && Number.isSafeInteger(ns) && (best === undefined || ns < best)) best = ns;
+    }
+    return best;
+  }
+
   private timerOf(name: string): [TimerId, 'CTL' | 'CVAL' | 'TVAL'] | undefined {
     const m = /^(CNTP|CNTV|CNTHP|CNTHV|CNTPS)_(CTL|CVAL|TVAL)_(EL0|EL1|EL2)$/.exec(name);
     if (!m) return undefined;
@@ -217,6 +251,13 @@ export class GenericTimer {
     }
     this.update(nowNs);
   }
+}
+
+/** The first count > `count` at which the stream with control bits `ctl` (EVNTDIR bit 3, EVNTI 7:4) generates an event. */
+function nextStreamCount(ctl: bigint, count: bigint): bigint {
+  const n = (ctl >> 4n) & 15n, period = 1n << (n + 1n), phase = ctl & 8n ? 0n : 1n << n;
+  const into = (((count - phase) % period) + period) % period;
+  return count - into + period;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 // mirrors it (trace differ, debugger), so they all build the same machine from the same words.
 import { UsageError, type RunOptions } from '../cli-options';
 import { VirtBoard } from './virt-board';
+import type { SerialSource } from './serial-input';
 
 /** QEMU's boolean property spellings. */
 function onOff(v: string | undefined, name: string): boolean {
@@ -12,9 +13,9 @@ function onOff(v: string | undefined, name: string): boolean {
 }
 
 /** Builds the board and loads `-kernel` into it. */
-export function boardFromOptions(opts: RunOptions, uartOut: (byte: number) => void): VirtBoard {
+export function boardFromOptions(opts: RunOptions, uartOut: (byte: number) => void, serialIn?: SerialSource): VirtBoard {
   const board = new VirtBoard({
-    cpu: opts.cpu, smp: opts.smp, memory: opts.memory, kernel: opts.kernel, initrd: opts.initrd, append: opts.append, dtb: opts.dtb, uartOut,
+    cpu: opts.cpu, smp: opts.smp, memory: opts.memory, kernel: opts.kernel, initrd: opts.initrd, append: opts.append, dtb: opts.dtb, uartOut, serialIn,
     virtualization: onOff(opts.machineProps.get('virtualization'), 'virtualization'),
   });
   board.loadKernelFile(opts.kernel!);

@@ -19,9 +19,15 @@
 //     and the CPUs never drift more than one round apart. CNTFRQ = 62.5 MHz: 16 ns per tick.
 //   - At the end of a round the timers and the RTC are updated to T + len; a level they raise goes
 //     through the GIC to the CPUs' interrupt lines, which also wakes a CPU out of WFI.
-//   - When every powered-on CPU waits for an interrupt, time skips to the earliest device event
-//     (min of the timers' and the RTC's nextEventNs); with none coming the run stops with a fault
-//     "all CPUs wait for interrupts with no timer armed".
+//   - A CPU sleeps in WFI (until an interrupt line rises) or WFE (until SEV from any CPU, a clear
+//     of its global exclusive monitor, an interrupt it would take, or its timer event stream).
+//   - When every powered-on CPU sleeps, time skips to the earliest device event (min of the
+//     timers' and the RTC's nextEventNs, the UART's receive timeout and next input byte, and the
+//     event streams of CPUs in WFE); with none coming the run stops with a fault "all CPUs wait
+//     for interrupts (WFI) or events (WFE) with no timer armed" (or, with a terminal as input,
+//     run() returns with waitingForHost set).
+//   - UART0 input (options.serialIn) is delivered at the end of a round: one byte per character
+//     time at 115200 baud while the receiver can take it (see feedUart).
 //   - A timer armed during a round fires at the end of that round at the latest (≤ quantum late);
 //     one armed before a round bounds the round, so it fires on time to the instruction.
 import { readFileSync } from 'node:fs';
@@ -34,6 +40,8 @@ import { GicV3 } from '../devices/gic/gicv3';
 import { PsciFirmware, type PsciPlatform } from '../devices/psci-firmware';
 import { planElfBoot, planKernelBoot, type LoadPlan } from './loaders/image';
 import { buildVirtDtb, patchUserDtb } from './virt-dtb';
+import type { SerialSource } from './serial-input';
+import { BYTE_NS } from '../devices/pl011';
 import { readDtb, writeDtb } from './fdt';
 import { VIRT } from './memory-map';
 import '../arch/a64/system/sysreg-devices';
@@ -59,6 +67,8 @@ export interface BoardOptions {
   quantum?: number;
   /** What the RTC reads at virtual time 0 (seconds since 1970); default 2023-11-14 22:13:20 UTC. */
   rtcEpochSeconds?: number;
+  /** Characters for UART0's receiver (`-serial stdio`); see feedUart for when they arrive. */
+  serialIn?: SerialSource;
 }
 
 export const DEFAULT_QUANTUM = 10_000;
@@ -67,6 +77,9 @@ const DEFAULT_RTC_EPOCH = 1_700_000_000;
 const CPU_COMPATIBLE: Record<CpuModel, string> = { 'cortex-a53': 'arm,cortex-a53', 'cortex-a57': 'arm,cortex-a57', max: 'arm,cortex-a57' };
 /** SCTLR_ELx reset value (as in Cpu's constructor): RES1 bits, MMU and caches off. */
 const SCTLR_RESET = 0x00c50838;
+
+/** startRound's answer when only a live input source can wake the sleeping CPUs (run() returns, waitingForHost). */
+const HOST_WAIT: StopReason = { kind: 'fault', pc: 0n, message: 'waiting for host input' };
 
 /** The stop a CPU_OFF uses to leave its CPU's run() at once; the board clears it (not a system stop). */
 const CPU_OFF_STOP: StopReason = { kind: 'poweroff' };
@@ -123,7 +136,7 @@ export class VirtBoard implements CpuEnvironment, PsciPlatform {
     this.mem.map(VIRT.GIC_DIST, this.gic.distributor);
     this.mem.map(VIRT.GIC_REDIST, this.gic.redistributors);
 
-    this.uart0 = new Pl011('pl011@9000000', opts.uartOut, (level) => this.gic.setSpiLevel(32 + VIRT.UART0_SPI, level));
+    this.uart0 = new Pl011('pl011@9000000', opts.uartOut, (level) => this.gic.setSpiLevel(32 + VIRT.UART0_SPI, level), () => this.nowNs());
     this.mem.map(VIRT.UART0, this.uart0);
     this.rtc = new Pl031('pl031@9010000', {
       epochSeconds: opts.rtcEpochSeconds ?? DEFAULT_RTC_EPOCH, now: () => this.nowNs(), onIrq: (level) => this.gic.setSpiLevel(32 + 2, level),
@@ -137,6 +150,7 @@ export class VirtBoard implements CpuEnvironment, PsciPlatform {
       cpu.devices.gic = this.gic.cpus[i];
       cpu.devices.timer = timer;
       cpu.devices.clock = () => this.cpuTimeNs(i);
+      cpu.eventStream = { now: () => this.cpuTimeNs(i), fired: (a, b) => timer.eventStreamFired(a, b) };
     }
     this.psci = new PsciFirmware(this, { cpuOnEl: this.startEl });
   }
@@ -153,19 +167,70 @@ export class VirtBoard implements CpuEnvironment, PsciPlatform {
     return i === this.running ? this.roundStartNs + this.turnUsed + progressOf(cpu) + cpu.chargedNs : this.roundStartNs;
   }
 
-  /** Earliest virtual time after `now` at which a timer or the RTC raises an interrupt. */
+  /**
+   * Earliest virtual time after `now` at which a timer or the RTC raises an interrupt, or the
+   * timer event stream of a CPU sleeping in WFE wakes it.
+   */
   nextEventNs(now: number): number | undefined {
     let best = this.rtc.nextEventNs(now);
-    for (const t of this.timers) {
-      const e = t.nextEventNs(now);
+    const u = this.uart0.nextEventNs(now);
+    if (u !== undefined && (best === undefined || u < best)) best = u;
+    const rx = this.nextRxNs(now);
+    if (rx !== undefined && (best === undefined || rx < best)) best = rx;
+    for (let i = 0; i < this.timers.length; i++) {
+      const t = this.timers[i];
+      let e = t.nextEventNs(now);
       if (e !== undefined && (best === undefined || e < best)) best = e;
+      if (this.cpus[i].waitingForEvent) {
+        e = t.nextEventStreamNs(now);
+        if (e !== undefined && (best === undefined || e < best)) best = e;
+      }
     }
     return best;
+  }
+
+  // ---- UART0 input. Timing rule (deterministic for a blocking source): at the end of each round
+  // (and at each skip of idle time), if the receiver can take a character and at least BYTE_NS
+  // (one character time at 115200 baud) has passed since the last one was delivered, the next input
+  // byte is delivered. Bytes wait on the host side while the FIFO is full or the UART disabled (no
+  // overrun: like flow control), and the host is read only then, so a guest that never enables
+  // its receiver never makes the run wait for input.
+  private rxNotBeforeNs = 0;
+  private rxEnded = false;
+  /** Set when run() returned because every CPU sleeps and only a live input source can wake them. */
+  waitingForHost = false;
+
+  /** When the next input byte would be delivered, if one is (or may be) coming and the receiver can take it. */
+  private nextRxNs(now: number): number | undefined {
+    const src = this.opts.serialIn;
+    if (!src || this.rxEnded || !this.uart0.canReceive() || !src.pending()) return undefined;
+    return Math.max(now + 1, this.rxNotBeforeNs);
+  }
+
+  private feedUart(now: number): void {
+    const src = this.opts.serialIn;
+    if (!src || this.rxEnded || now < this.rxNotBeforeNs || !this.uart0.canReceive()) return;
+    const b = src.next();
+    if (b === null) { this.rxEnded = true; return; }
+    if (b === undefined) return;
+    this.uart0.receiveByte(b);
+    this.rxNotBeforeNs = now + BYTE_NS;
   }
 
   private updateDevices(now: number): void {
     for (const t of this.timers) t.update(now);
     this.rtc.update(now);
+    this.feedUart(now);
+    this.uart0.update(now);
+    for (let i = 0; i < this.cpus.length; i++) {
+      const cpu = this.cpus[i];
+      if (cpu.waitingForEvent && this.timers[i].eventStreamFired(cpu.eventStreamSeenNs, now)) cpu.eventStreamWake(now);
+    }
+  }
+
+  /** SEV: every PE's Event Register is set; those sleeping in WFE wake (Arm ARM D1.16.1). */
+  sendEvent(_from: Cpu): void {
+    for (const c of this.cpus) c.sendEvent();
   }
 
   private linesChanged(c: number): void {
@@ -252,13 +317,17 @@ export class VirtBoard implements CpuEnvironment, PsciPlatform {
   /** PSCI CPU_ON: the target starts (at its next turn) at `entry` in `el`h, MMU off, DAIF masked, x0 = contextId. */
   powerOn(i: number, entry: bigint, contextId: bigint, el: 1 | 2): void {
     const cpu = this.cpus[i];
+    cpu.pan = 0;
     cpu.setPstate(el, 1);
+    cpu.syncContext();
     cpu.daif = 0x3c0;
-    cpu.il = 0; cpu.ss = 0; cpu.pan = 0;
+    cpu.il = 0; cpu.ss = 0;
     for (let e = 1; e <= 3; e++) cpu.sysLo[sysSctlr(e)] = SCTLR_RESET;
     cpu.pc = entry;
     cpu.setX(0, contextId);
     cpu.waitingForInterrupt = false;
+    cpu.waitingForEvent = false;
+    cpu.eventRegister = 0;
     cpu.stopReason = undefined;
     this.on[i] = true;
   }
@@ -303,11 +372,13 @@ export class VirtBoard implements CpuEnvironment, PsciPlatform {
   run(maxInstructions = Infinity): StopReason | undefined {
     let left = maxInstructions;
     const n = this.cpus.length;
+    this.waitingForHost = false;
     for (const c of this.cpus) if (c.stopReason !== undefined && c.stopReason !== CPU_OFF_STOP) return c.stopReason;
     let stop: StopReason | undefined;
     while (stop === undefined && left > 0) {
       if (this.roundLen === 0) {
         stop = this.startRound();
+        if (stop === HOST_WAIT) { this.waitingForHost = true; return undefined; }
         if (stop) break;
       }
       if (this.turnCpu >= n) {
@@ -370,8 +441,9 @@ export class VirtBoard implements CpuEnvironment, PsciPlatform {
         this.turnUsed = 0;
         return undefined;
       }
+      if (anyOn && next === undefined && this.opts.serialIn?.live && !this.rxEnded) return HOST_WAIT;
       if (!anyOn || next === undefined) {
-        return { kind: 'fault', pc: this.cpus[0].pc, message: anyOn ? 'all CPUs wait for interrupts with no timer armed' : 'all CPUs are powered off (PSCI CPU_OFF)' };
+        return { kind: 'fault', pc: this.cpus[0].pc, message: anyOn ? 'all CPUs wait for interrupts (WFI) or events (WFE) with no timer armed' : 'all CPUs are powered off (PSCI CPU_OFF)' };
       }
       // Everyone sleeps: skip virtual time to the event; its interrupt wakes someone (or not, if
       // the GIC does not forward it, and then the next event is looked for).

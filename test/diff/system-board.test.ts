@@ -28,6 +28,7 @@ describe('virt board interrupts vs QEMU', function () {
     { name: 'timer-access.S', smp: 1 },
     { name: 'gic-timer.S', smp: 1 },
     { name: 'gic-sgi-smp.S', smp: 2 },
+    { name: 'smp-lock.S', smp: 2 },
   ];
   for (const { name, smp } of programs) {
     it(`${name} (-smp ${smp}): same output as QEMU`, () => {

@@ -251,7 +251,7 @@ vectors: b .
     const stop = board.run(50_000_000);
     assert.equal(out(), '0000000000000001\nz\n');
     assert.equal(stop?.kind, 'fault');
-    assert.match(stop?.kind === 'fault' ? stop.message : '', /all CPUs wait for interrupts with no timer armed/);
+    assert.match(stop?.kind === 'fault' ? stop.message : '', /all CPUs wait for interrupts \(WFI\) or events \(WFE\) with no timer armed/);
   });
 
   it('1 instruction = 1 ns: CNTVCT counts 62.5 MHz ticks of retired instructions', () => {

@@ -72,6 +72,17 @@ function unimplementedSysreg(cpu: Cpu, i: number, op: 'MRS' | 'MSR'): never {
   return cpu.undefinedInstruction(i, `${op} ${known === generic ? generic : `${known} (${generic})`} not implemented`);
 }
 
+/**
+ * WFI/WFE at EL0 that would sleep trap to EL1 (EL2 with HCR_EL2.TGE) when SCTLR_EL1.nTWI/nTWE is 0
+ * (Arm ARM D1.16.3, AArch64.CheckForWFxTrap): EC 0x01, ISS CV = 1, COND = 0xE, TI = 0 (WFI) / 1 (WFE).
+ */
+function wfxTrapFromEl0(cpu: Cpu, i: number, ti: 0 | 1): void {
+  if (cpu.el !== 0 || (cpu.sysLo[SYS.SCTLR[1]] & (ti ? SCTLR_NTWE : SCTLR_NTWI)) !== 0) return;
+  cpu.exception(cpu.routesEl0ToEl2() ? 2 : 1, 'sync', (EC.WFX << 26) | ESR_IL | (1 << 24) | (0xe << 20) | ti, cpu.pcLo, cpu.pcHi, undefined, `${ti ? 'WFE' : 'WFI'} at EL0 with SCTLR_EL1.${ti ? 'nTWE' : 'nTWI'} = 0`, i);
+  cpu.abandon();
+}
+const SCTLR_NTWI = 1 << 16, SCTLR_NTWE = 1 << 18;
+
 /** MSR DAIFSet/DAIFClr at EL0 trap to EL1 unless SCTLR_EL1.UMA (Arm ARM C5.2.5, ISS as for MSR). */
 function daifAccessFromEl0(cpu: Cpu, i: number): void {
   if (cpu.el !== 0 || (cpu.sysLo[SYS.SCTLR[1]] & SCTLR_UMA) !== 0) return;
@@ -205,8 +216,9 @@ export const SYSTEM: EncodingSpec[] = [
     // once; otherwise the PE sleeps after it until an interrupt line rises, and the board skips
     // virtual time meanwhile. Traps of WFI (HCR_EL2.TWI, SCR_EL3.TWI) are refused when set.
     name: 'WFI', cls: 'system', pattern: '11010101000000110010000001111111',
-    exec: (cpu) => {
+    exec: (cpu, i) => {
       if (cpu.interruptPending()) return;
+      wfxTrapFromEl0(cpu, i, 0);
       cpu.waitingForInterrupt = true;
       cpu.endBlockAfterThis();
     },
@@ -214,8 +226,34 @@ export const SYSTEM: EncodingSpec[] = [
     disasm: () => 'wfi',
   },
   {
-    // WFE is allowed to complete at once (spurious wake-ups are architectural), so it is a NOP,
-    // as are PAC, BTI, ESB, PSB, TSB, CSDB, CLEARBHB: features absent.
+    // WFE (Arm ARM C6.2.389, D1.16 "Wait for Event mechanism and Send event"): with the Event
+    // Register set it clears it and completes; with an interrupt that would be taken it completes;
+    // otherwise the PE sleeps until a WFE wake-up event (cpu.ts waitingForEvent; the board wakes
+    // it for SEV, a global monitor clear, the timer event stream, or an interrupt it would take).
+    name: 'WFE', cls: 'system', pattern: '11010101000000110010000001011111',
+    exec: (cpu, i) => {
+      if (cpu.consumeEvent() || cpu.interruptWouldBeTaken()) return;
+      wfxTrapFromEl0(cpu, i, 1);
+      cpu.waitingForInterrupt = true;
+      cpu.waitingForEvent = true;
+      cpu.endBlockAfterThis();
+    },
+    fuzzOk: never, // QEMU treats WFE as a yield; here it may sleep
+    disasm: () => 'wfe',
+  },
+  {
+    // SEV: an event to every PE of the system, this one included (the board broadcasts it).
+    name: 'SEV', cls: 'system', pattern: '11010101000000110010000010011111',
+    exec: (cpu) => { if (cpu.env.sendEvent) cpu.env.sendEvent(cpu); else cpu.sendEvent(); },
+    disasm: () => 'sev',
+  },
+  {
+    name: 'SEVL', cls: 'system', pattern: '11010101000000110010000010111111',
+    exec: (cpu) => { cpu.eventRegister = 1; },
+    disasm: () => 'sevl',
+  },
+  {
+    // PAC, BTI, ESB, PSB, TSB, CSDB, CLEARBHB (features absent) and the unallocated hints are NOPs.
     name: 'HINT', cls: 'system', pattern: '11010101000000110010mmmmooo11111',
     exec: nop, fuzzOk: (i) => ((i >>> 5) & 0x7f) !== 3, // WFI would wait forever on QEMU
     disasm: (i) => HINT_NAMES[(i >>> 5) & 0x7f] ?? ins('hint', `#0x${((i >>> 5) & 0x7f).toString(16)}`),
@@ -276,10 +314,16 @@ export const SYSTEM: EncodingSpec[] = [
     exec: (cpu, i) => (cpu.el === 0 ? cpu.undefinedInstruction(i, 'MSR SPSel at EL0') : cpu.setPstate(cpu.el, crm(i) & 1)), fuzzOk: never,
     disasm: (i) => pstate('spsel', i),
   },
+  {
+    // FEAT_PAN (Arm ARM C5.2.?, MSR (immediate) PSTATEField_PAN): PSTATE.PAN = CRm<0>; op1 = 000
+    // makes it UNDEFINED at EL0. The new PAN selects another translation context at once.
+    name: 'MSR_imm_PAN', cls: 'system', pattern: '11010101000000000100000m10011111',
+    exec: (cpu, i) => (cpu.el === 0 ? cpu.undefinedInstruction(i, 'MSR PAN at EL0') : cpu.setPan(crm(i) & 1)), fuzzOk: never,
+    disasm: (i) => pstate('pan', i),
+  },
   // MSR (immediate) to PSTATE fields of features this core does not have: UNDEFINED, named.
   ...([
     ['UAO', '11010101000000000100000m01111111', 'FEAT_UAO'],
-    ['PAN', '11010101000000000100000m10011111', 'FEAT_PAN'],
     ['ALLINT', '11010101000000010100000m00011111', 'FEAT_NMI'],
     ['SSBS', '11010101000000110100000m00111111', 'FEAT_SSBS'],
     ['DIT', '11010101000000110100000m01011111', 'FEAT_DIT'],

@@ -2,10 +2,11 @@
 // (LDAR/STLR), and compare-and-swap (CAS, CASP; FEAT_LSE). Arm ARM C4.1.67, "Load/store exclusive
 // register", "Load/store ordered", "Compare and swap (pair)".
 //
-// The exclusive monitor is the local one (Arm ARM B2.9.2): a load-exclusive records the physical
-// address and size of the access in cpu.exclusive{Valid,Pa,Size}; a store-exclusive passes only if
-// the monitor is valid for the same address and size, and clears it whether it passes or not
-// (AArch64.ExclusiveMonitorsPass). Ordering (acquire/release) is not observable on one PE: the
+// Exclusive monitors (Arm ARM B2.9): a load-exclusive records the physical address and size of the
+// access in cpu.exclusive{Valid,Pa,Size} and arms the global monitor on its granule
+// (emulator/cpu/global-monitor.ts: a store by another PE there clears the mark); a store-exclusive
+// passes only if the monitor is still valid for the same address and size, and clears it whether
+// it passes or not (AArch64.ExclusiveMonitorsPass). Ordering (acquire/release) is not observable on one PE: the
 // A/L variants differ only in the barrier semantics.
 //
 // Not implemented (left UNDEFINED): LDLAR/STLLR (FEAT_LOR), LDAPR/LDAPUR (FEAT_LRCPC/LRCPC2);
@@ -64,6 +65,7 @@ function monitorMark(cpu: Cpu, lo: number, hi: number, size: number): void {
   cpu.exclusivePa = cpu.translateData(lo, hi, size, false);
   cpu.exclusiveSize = size;
   cpu.exclusiveValid = true;
+  cpu.mem.monitor.arm(cpu.exclusivePa);
 }
 
 function exclusives(): EncodingSpec[] {

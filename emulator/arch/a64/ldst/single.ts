@@ -4,7 +4,9 @@
 // handler is specialised to its access size and addressing form.
 //
 // Unprivileged LDTR/STTR…: they differ from LDR/STR only in the permission check the MMU makes
-// (EL0 permissions when executed at EL1). Until the MMU lands (issue 3) they behave as LDR/STR.
+// (EL0 permissions when executed at EL1, PAN ignored: Arm ARM C3.2.5, AArch64.CheckPermission
+// with AccType_UNPRIV). The access runs in the EL0 translation context (cpu.beginUnprivileged),
+// whose TLB table caches EL0 permissions, so it stays on the fast path.
 import { TWO32 } from '../../../cpu/regs';
 import type { EncodingSpec, InsnClass } from '../../encoding';
 import { ins, reg, sext, target } from '../../disasm-util';
@@ -133,7 +135,12 @@ function singleForms(op: SingleOp): EncodingSpec[] {
       pattern: head + '0' + o + '0iiiiiiiii10nnnnnttttt',
       exec: (cpu, i) => {
         addrImm(cpu, (i >>> 5) & 31, sext(i >>> 12, 9));
-        acc(cpu, i & 31, A.lo, A.hi);
+        cpu.beginUnprivileged();
+        try {
+          acc(cpu, i & 31, A.lo, A.hi);
+        } finally {
+          cpu.endUnprivileged();
+        }
       },
       disasm: (i) => ins(uMnem(op.m, 't'), op.rt(i & 31), memOff((i >>> 5) & 31, sext(i >>> 12, 9))),
     });

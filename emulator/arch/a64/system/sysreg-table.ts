@@ -64,7 +64,8 @@ function pfr0(cpu: Cpu): number {
 export const ID_AA64ISAR0_VALUE = 0x00210000;
 /** ID_AA64MMFR0_EL1: PARange = 5 (48 bits, what the memory path accepts); 4K and 64K granules. */
 export const ID_AA64MMFR0_VALUE = 0x5;
-export const ID_AA64MMFR1_VALUE = 0;
+/** ID_AA64MMFR1_EL1: PAN = 1 (bits 23:20, FEAT_PAN: PSTATE.PAN, SCTLR_EL1.SPAN; no PAN2/EPAN). */
+export const ID_AA64MMFR1_VALUE = 0x00100000;
 export const ID_AA64MMFR2_VALUE = 0;
 
 /** FPCR bits that hold state: AHP, DN, FZ, RMode, Stride, Len (no FP16, no trapped exceptions). */
@@ -123,8 +124,8 @@ const vmpidr = (cpu: Cpu): number => (cpu.sysHi[VMPIDR_KEY] ? cpu.sysLo[VMPIDR_K
 /** EL1 (and EL0) of a PE with EL2 see the virtualised identification values. */
 const virtualised = (cpu: Cpu): boolean => cpu.el === 1 && cpu.config.hasEl2;
 
-/** SPSR bits that hold state here: NZCV, SS, IL, DAIF, M[4:0] (no PAN/UAO/DIT/SSBS/BTYPE). */
-const SPSR_MASK = 0xf03003df | 0;
+/** SPSR bits that hold state here: NZCV, PAN, SS, IL, DAIF, M[4:0] (no UAO/DIT/SSBS/BTYPE). */
+const SPSR_MASK = 0xf07003df | 0;
 
 /** Bits set in `lo/hi` that hvlab does not implement yet, named; undefined when all are supported. */
 function unsupportedBits(lo: number, hi: number, supportedLo: number, supportedHi: number, names: Record<number, string>): string | undefined {
@@ -216,6 +217,10 @@ export const SYSREGS: readonly SysRegDef[] = [
   { op0: 3, op1: 0, crn: 4, crm: 2, op2: 0, name: 'SPSEL',
     read: (cpu, t) => { cpu.xlo[t] = cpu.spsel; cpu.xhi[t] = 0; },
     write: (cpu, lo) => cpu.setPstate(cpu.el, lo & 1) },
+  // PAN (FEAT_PAN): PSTATE.PAN in bit 22; a write selects the other translation context at once.
+  { op0: 3, op1: 0, crn: 4, crm: 2, op2: 3, name: 'PAN',
+    read: (cpu, t) => { cpu.xlo[t] = cpu.pan << 22; cpu.xhi[t] = 0; },
+    write: (cpu, lo) => cpu.setPan((lo >>> 22) & 1) },
   { op0: 3, op1: 0, crn: 4, crm: 2, op2: 2, name: 'CURRENTEL',
     read: (cpu, t) => { cpu.xlo[t] = cpu.el << 2; cpu.xhi[t] = 0; } },
   { op0: 3, op1: 3, crn: 4, crm: 4, op2: 0, name: 'FPCR', el0: 'rw',
