@@ -22,7 +22,11 @@ const TOOLS = {
   'qemu-aarch64': 'qemu-user',
   'dtc': 'device-tree-compiler',
 };
-const PACKAGES = ['gcc-aarch64-linux-gnu', 'binutils-aarch64-linux-gnu', 'qemu-system-arm', 'qemu-user', 'device-tree-compiler'];
+// ipxe-qemu: QEMU's virt board loads efi-virtio.rom for its default NIC, and --no-install-recommends
+// leaves the package out; without it every qemu-system-aarch64 run fails at start.
+const PACKAGES = ['gcc-aarch64-linux-gnu', 'binutils-aarch64-linux-gnu', 'qemu-system-arm', 'qemu-user', 'device-tree-compiler', 'ipxe-qemu'];
+/** Files (not tools) the packages must provide. */
+const FILES = { '/usr/lib/ipxe/qemu/efi-virtio.rom': 'ipxe-qemu' };
 
 const say = (msg) => process.stderr.write(`setup: ${msg}\n`);
 
@@ -40,7 +44,7 @@ function run(cmd, args, env) {
 }
 
 function ensureTools() {
-  const missing = Object.keys(TOOLS).filter((t) => !onPath(t));
+  const missing = [...Object.keys(TOOLS).filter((t) => !onPath(t)), ...Object.keys(FILES).filter((f) => !existsSync(f))];
   if (!missing.length) return;
   const command = `apt-get update && apt-get install -y --no-install-recommends ${PACKAGES.join(' ')}`;
   if (process.getuid?.() !== 0) {
@@ -51,7 +55,7 @@ function ensureTools() {
   run('apt-get', ['update'], env);
   say(`apt-get install ${PACKAGES.join(' ')}`);
   run('apt-get', ['install', '-y', '--no-install-recommends', ...PACKAGES], env);
-  const still = Object.keys(TOOLS).filter((t) => !onPath(t));
+  const still = [...Object.keys(TOOLS).filter((t) => !onPath(t)), ...Object.keys(FILES).filter((f) => !existsSync(f))];
   if (still.length) throw new Error(`still missing after apt-get install: ${still.join(', ')}`);
 }
 

@@ -446,11 +446,16 @@ export class Hypervisor implements El2Software {
     const action = reason === 'poweroff' ? d.desc.onPoweroff : reason === 'reboot' ? d.desc.onReboot : d.desc.onCrash;
     d.shutdownReason = reason;
     this.say(`domain ${d.name}: ${reason === 'poweroff' ? 'powered off' : reason === 'reboot' ? 'rebooted' : 'crashed'} (${action})`);
+    const now = this.nowNs(cpu);
     for (const v of d.vcpus) {
-      if (v.state === 'running' && v.pcpu >= 0 && v.pcpu !== cpu.index) this.kick(v.pcpu);
-      if (v.state !== 'running') v.state = 'offline';
-      else v.state = 'offline';
-      this.scheduler.block(v, this.nowNs(cpu));
+      if (v.state === 'running') {
+        v.runNs += now - v.lastIn;
+        v.lastIn = now;
+        // Running on another CPU: it must leave the guest now (it finds the vCPU offline).
+        if (v.pcpu >= 0 && v.pcpu !== cpu.index) this.kick(v.pcpu);
+      }
+      v.state = 'offline';
+      this.scheduler.block(v, now);
     }
     d.state = action === 'preserve' ? 'shutdown' : 'destroyed';
     if (action === 'restart') {

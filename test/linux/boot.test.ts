@@ -4,23 +4,10 @@
 // reference; both times are printed. Configurations: 1 and 2 CPUs entered at EL1, and 1 CPU
 // entered at EL2 (virtualization=on), where the kernel brings up KVM's hyp mode.
 import { strict as assert } from 'node:assert';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { cachePath } from '../tools/harness/toolchain';
-import { newcArchive } from './cpio';
-
-const ROOT = resolve(__dirname, '../../..');
-const KERNEL = join(ROOT, '.test-cache/debian/Image');
-const MARKER = 'HVLAB-INIT: hello from userspace';
-
-function initramfs(): string {
-  const init = cachePath('linux', 'init');
-  execFileSync('aarch64-linux-gnu-gcc', ['-nostdlib', '-static', '-Wl,--build-id=none', '-o', init, join(ROOT, 'test/linux/init.S')]);
-  const cpio = cachePath('linux', 'initramfs.cpio');
-  writeFileSync(cpio, newcArchive([{ name: 'init', data: readFileSync(init), mode: 0o100755 }]));
-  return cpio;
-}
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { initramfs, KERNEL, MARKER, ROOT } from './initramfs';
 
 function boot(cmd: string, args: string[]): { output: string; status: number | null; seconds: number; stderr: string } {
   const t0 = process.hrtime.bigint();
