@@ -371,10 +371,14 @@ export class Hypervisor implements El2Software {
           msr(cpu, 'CNTHP_CTL_EL2', 0);
           this.gic.deactivate(cpu, intid);
           this.wakeExpired(this.nowNs(cpu));
-          this.pcpus[cpu.index].sliceEnd = this.sliceExpired(cpu) ? undefined : this.pcpus[cpu.index].sliceEnd;
+          // An expired slice stays expired so that resume() asks the scheduler; otherwise the
+          // tick was a wake-up timer of a blocked vCPU and the current slice's timer is re-armed.
+          if (!this.sliceExpired(cpu)) this.armTimer(cpu);
           break;
         case SGI_RESCHEDULE:
           this.gic.deactivate(cpu, intid);
+          // Another CPU kicked this one (a vCPU woke for it): choose again, even mid-slice.
+          this.pcpus[cpu.index].sliceEnd = 0;
           break;
         case PPI_MAINTENANCE:
           this.gic.deactivate(cpu, intid);
@@ -447,7 +451,10 @@ export class Hypervisor implements El2Software {
     const action = reason === 'poweroff' ? d.desc.onPoweroff : reason === 'reboot' ? d.desc.onReboot : d.desc.onCrash;
     d.shutdownReason = reason;
     this.say(`domain ${d.name}: ${reason === 'poweroff' ? 'powered off' : reason === 'reboot' ? 'rebooted' : 'crashed'} (${action})`);
+    const now = this.nowNs(cpu);
     for (const v of d.vcpus) {
+      // Its run time up to now (the last domain's vCPUs are never switched out: the board stops).
+      if (v.state === 'running') { v.runNs += Math.max(0, now - v.lastIn); v.lastIn = now; }
       if (v.state === 'running' && v.pcpu >= 0 && v.pcpu !== cpu.index) this.kick(v.pcpu);
       if (v.state !== 'running') v.state = 'offline';
       else v.state = 'offline';
@@ -530,6 +537,7 @@ export class Hypervisor implements El2Software {
     }
     p.sliceEnd = dec.untilNs;
     this.armTimer(cpu);
+    for (const c of dec.kick ?? []) if (c !== cpu.index) this.kick(c);
     if (next) {
       next.state = 'running';
       return this.enterGuest(cpu, next);
