@@ -3,8 +3,11 @@
 // must print its whole output and power off; the order of their lines comes from the scheduler.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { launchSystem } from '../../emulator/hypervisor/launch';
+import { tinyElf } from '../tools/tiny-elf';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const CLI = join(ROOT, 'dist/cli.js');
@@ -72,5 +75,29 @@ describe('hvlab run with time-sharing schedulers', function () {
     checkDomains(r, ['rtx', 'rty'], 'rtds');
     for (const n of ['rtx', 'rty']) assert.ok(r.switches.get(n)! >= 5, `${n}: ${r.switches.get(n)} switches`);
     assert.ok(interleaved(r, 'rtx') && interleaved(r, 'rty'), r.out);
+  });
+
+  it('the slice timer preempts a guest that never traps (credit: a spinning domain and hello.elf)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hvlab-sched-'));
+    try {
+      // `b .` forever: only the EL2 timer at the end of its slice can take the CPU back.
+      writeFileSync(join(dir, 'spin.elf'), tinyElf(Uint8Array.of(0x00, 0x00, 0x00, 0x14)));
+      writeFileSync(join(dir, 'spin.cfg'), 'name = "spin"\nmemory = 64\nkernel = "spin.elf"\n');
+      writeFileSync(join(dir, 'hello.cfg'), `name = "hello"\nmemory = 64\nkernel = "${join(ROOT, 'examples/bare/hello.elf')}"\n`);
+      writeFileSync(join(dir, 'sys.hvsys'), 'platform = "virt"\ncpus = 1\nmemory = 512\nscheduler = "credit"\ntimeslice = 1\ndomains = [ "spin.cfg", "hello.cfg" ]\n');
+      const out: number[] = [];
+      const sys = launchSystem(join(dir, 'sys.hvsys'), { uartOut: (b) => out.push(b) });
+      sys.board.run(3_000_000);
+      sys.hypervisor.consoles.flush();
+      const text = Buffer.from(out).toString('latin1');
+      const hello = sys.hypervisor.domains.find((d) => d.name === 'hello')!;
+      const spin = sys.hypervisor.domains.find((d) => d.name === 'spin')!;
+      assert.equal(hello.state, 'destroyed', text);
+      assert.match(text, /hello\| Powering off through PSCI SYSTEM_OFF\. Bye!/);
+      assert.equal(spin.state, 'running');
+      assert.ok(spin.vcpus[0].switches >= 2, `spin was switched in ${spin.vcpus[0].switches} times`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
