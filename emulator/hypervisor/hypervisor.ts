@@ -370,10 +370,14 @@ export class Hypervisor implements El2Software {
           msr(cpu, 'CNTHP_CTL_EL2', 0);
           this.gic.deactivate(cpu, intid);
           this.wakeExpired(this.nowNs(cpu));
-          this.pcpus[cpu.index].sliceEnd = this.sliceExpired(cpu) ? undefined : this.pcpus[cpu.index].sliceEnd;
+          // An expired slice stays expired so that resume() asks the scheduler; otherwise the
+          // tick was a wake-up timer of a blocked vCPU and the current slice's timer is re-armed.
+          if (!this.sliceExpired(cpu)) this.armTimer(cpu);
           break;
         case SGI_RESCHEDULE:
           this.gic.deactivate(cpu, intid);
+          // Another CPU kicked this one (a vCPU woke for it): choose again, even mid-slice.
+          this.pcpus[cpu.index].sliceEnd = 0;
           break;
         case PPI_MAINTENANCE:
           this.gic.deactivate(cpu, intid);
@@ -534,6 +538,7 @@ export class Hypervisor implements El2Software {
     }
     p.sliceEnd = dec.untilNs;
     this.armTimer(cpu);
+    for (const c of dec.kick ?? []) if (c !== cpu.index) this.kick(c);
     if (next) {
       next.state = 'running';
       return this.enterGuest(cpu, next);

@@ -10,6 +10,11 @@ export interface Decision {
   vcpu: Vcpu | undefined;
   /** When to ask again (end of the slice or window), or undefined for "not until something happens". */
   untilNs: number | undefined;
+  /**
+   * Other physical CPUs that should choose again now: an idle CPU that can take the vCPU this
+   * decision preempted (Xen's credit scheduler "kicks it away" the same way).
+   */
+  kick?: number[];
 }
 
 export interface Scheduler {
