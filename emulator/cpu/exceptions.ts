@@ -106,6 +106,7 @@ export function exceptionReturn(cpu: Cpu): void {
     cpu.setPstate(target, m & 1);
   }
   cpu.exclusiveValid = false;
+  cpu.eventRegister = true; // an exception return is a WFE wake-up event (Arm ARM D1.16.1)
   cpu.interruptCheck = true; // masks and EL changed: pending interrupts may now be taken
   // Return to an address with bit 0/1 set: the PC alignment fault comes at the next fetch.
   cpu.branchTo(elrLo, elrHi);
