@@ -15,6 +15,7 @@ import { Tlb, type TlbTable } from '../mmu/tlb';
 import { ACC_FETCH, ACC_READ, ACC_WRITE, CTX_E10_0, CTX_E10_1, type AccessKind, type MmuFault } from '../mmu/types';
 import { fsc, hpfar } from '../mmu/fault';
 import { mmuRegsOf } from './mmu-registers';
+import { fpTrapTarget } from './fp-traps';
 
 /** Why a run stopped (other than exhausting its instruction budget). */
 export type StopReason =
@@ -160,6 +161,10 @@ export class Cpu {
 
   // --- a few system registers the base ISA needs before the full system-register table lands ---
   cpacrEl1 = 0;
+  /** EL an FP/SIMD access traps to now (0: allowed); see fp-traps.ts, kept by updateFpTrap(). */
+  fpTrapEl = 1;
+  /** Recomputes fpTrapEl after a change of EL, CPACR_EL1, CPTR_EL2/EL3, HCR_EL2 or SCR_EL3. */
+  updateFpTrap(): void { this.fpTrapEl = fpTrapTarget(this); }
   tpidrEl0Lo = 0; tpidrEl0Hi = 0;
   tpidrroEl0Lo = 0; tpidrroEl0Hi = 0;
   tpidrEl1Lo = 0; tpidrEl1Hi = 0;
@@ -187,6 +192,7 @@ export class Cpu {
     this.config = { hasEl2: config.hasEl2 ?? false, hasEl3: config.hasEl3 ?? false, startEl: config.startEl ?? 1 };
     if (!this.implementsEl(this.config.startEl) || this.config.startEl === 0) throw new Error(`cannot start at EL${this.config.startEl}`);
     this.el = this.config.startEl;
+    this.updateFpTrap();
     // SCTLR_ELx reset values as QEMU's Cortex-A53/A57/max models (RES1 bits set, MMU and caches off).
     for (let e = 1; e <= 3; e++) this.sysLo[SYS.SCTLR[e]] = 0x00c50838;
     this.decoder = a64Decoder();
@@ -346,6 +352,9 @@ export class Cpu {
    */
   endBlockAfterThis(): void {
     this.interruptCheck = true;
+    // Idempotent: a register write wrapped twice (translation + routing, e.g. HCR_EL2) must not
+    // skip the next instruction.
+    if (this.jumped) return;
     const lo = (this.pcLo >>> 0) + 4;
     this.branchTo(lo | 0, lo === TWO32 ? this.pcHi + 1 : this.pcHi);
   }
@@ -386,9 +395,19 @@ export class Cpu {
       (this.virtualPending(true) && (this.daif & 0x40) === 0) || (this.virtualPending(false) && (this.daif & 0x80) === 0);
   }
 
+  /**
+   * A virtual SError (HCR_EL2.VSE) is pending for EL1&0 when HCR_EL2.AMO routes SErrors to EL2 and
+   * TGE is clear (Arm ARM D1.3.6 "Virtual interrupts"); it is taken at EL1 unless PSTATE.A masks it.
+   */
+  private virtualSErrorPending(): boolean {
+    if (!this.config.hasEl2 || this.el > 1) return false;
+    const hcr = this.sysLo[SYS.HCR_EL2];
+    return (hcr & (HCR.VSE | HCR.AMO | HCR.TGE)) === (HCR.VSE | HCR.AMO);
+  }
+
   /** Any interrupt that would wake the PE from WFI, masked or not (Arm ARM D1.16.2). */
   interruptPending(): boolean {
-    return this.irqLine || this.fiqLine || this.virtualPending(false) || this.virtualPending(true);
+    return this.irqLine || this.fiqLine || this.virtualPending(false) || this.virtualPending(true) || this.virtualSErrorPending();
   }
 
   /**
@@ -404,6 +423,14 @@ export class Cpu {
     else if (this.irqLine && this.interruptTaken(this.physicalTarget(false), 0x80)) { target = this.physicalTarget(false); kind = 'irq'; }
     else if (this.virtualPending(true) && (this.daif & 0x40) === 0) { target = 1; kind = 'fiq'; }
     else if (this.virtualPending(false) && (this.daif & 0x80) === 0) { target = 1; kind = 'irq'; }
+    else if (this.virtualSErrorPending() && (this.daif & 0x100) === 0) {
+      // Taking the virtual SError clears HCR_EL2.VSE; without FEAT_RAS its syndrome is EC 0x2F,
+      // IL = 1 (RES1 for SErrors), ISS 0 (IDS = 0: uncategorized).
+      this.sysLo[SYS.HCR_EL2] &= ~HCR.VSE;
+      this.exception(1, 'serror', (EC.SERROR << 26) | ESR_IL, this.pcLo, this.pcHi, undefined, 'virtual SError (HCR_EL2.VSE)');
+      this.interruptCheck = true;
+      return true;
+    }
     if (target < 0) return false;
     // The preferred return address is the instruction not yet executed: the current PC.
     this.exception(target, kind, 0, this.pcLo, this.pcHi);
@@ -423,9 +450,11 @@ export class Cpu {
       this.spBankLo[oldSp] = this.xlo[31]; this.spBankHi[oldSp] = this.xhi[31];
       this.xlo[31] = this.spBankLo[newSp]; this.xhi[31] = this.spBankHi[newSp];
     }
+    const elChanged = el !== this.el;
     this.el = el;
     this.spsel = spsel;
     this.syncContext();
+    if (elChanged) this.updateFpTrap();
   }
 
   /**

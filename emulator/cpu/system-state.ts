@@ -26,7 +26,7 @@ export const SYS = {
 } as const;
 
 /** HCR_EL2 bits the exception routing reads (Arm ARM D17.2.48). */
-export const HCR = { FMO: 1 << 3, IMO: 1 << 4, AMO: 1 << 5, VF: 1 << 6, VI: 1 << 7, TGE: 1 << 27, TSC: 1 << 19 } as const;
+export const HCR = { FMO: 1 << 3, IMO: 1 << 4, AMO: 1 << 5, VF: 1 << 6, VI: 1 << 7, VSE: 1 << 8, TGE: 1 << 27, TSC: 1 << 19, HCD: 1 << 29 } as const;
 /** HCR_EL2 high-half bits. */
 export const HCR_HI = { E2H: 1 << 2 } as const;
 /** SCR_EL3 bits (Arm ARM D17.2.117). */

@@ -129,6 +129,7 @@ export class VirtBoard implements CpuEnvironment, PsciPlatform {
     this.mem = new PhysicalMemory(VIRT.RAM, opts.memory);
     const n = opts.smp;
     for (let i = 0; i < n; i++) this.cpus.push(new Cpu(this.mem, this, i, { hasEl2: virt, hasEl3: false, startEl: this.startEl }));
+    // SEV reaches every PE of the board.
     this.on = this.cpus.map((_, i) => i === 0);
     this.debtNs = this.cpus.map(() => 0);
 

@@ -8,7 +8,7 @@ import { a64Decoder } from '../../emulator/arch/decoder';
 import { compilePattern } from '../../emulator/arch/encoding';
 import { describeMismatches, diffSnippets } from '../tools/harness/diff';
 import type { SnippetState } from '../tools/harness/snippet';
-import { hex, lastRunAddress, makeCpu, rand64, rng, runWords } from './system-util';
+import { hex, lastRunAddress, makeFpCpu, rand64, rng, runWords } from './system-util';
 
 type Case = { body: string[]; state?: SnippetState };
 
@@ -129,7 +129,7 @@ describe('SIMD moves: unit tests (UNDEFINED encodings, register writes)', () => 
       [0x1e201020 | 0, 'fmov imm5 != 0 (unallocated)'],
     ];
     for (const [w, what] of words) {
-      const cpu = makeCpu();
+      const cpu = makeFpCpu();
       const stop = runWords(cpu, [w]);
       assert.equal(stop?.kind, 'undefined', `${what} (${hex(w)}) should be UNDEFINED`);
       assert.equal(stop.kind === 'undefined' && stop.pc, BigInt(lastRunAddress));
@@ -137,7 +137,7 @@ describe('SIMD moves: unit tests (UNDEFINED encodings, register writes)', () => 
   });
 
   it('scalar and 64-bit vector writes zero the upper bits; INS and FMOV Vd.D[1] keep the rest', () => {
-    const cpu = makeCpu();
+    const cpu = makeFpCpu();
     const fill = (): void => { for (let k = 0; k < 32 * 16; k++) cpu.vbytes[k] = 0xee; };
     const v = (r: number): bigint => {
       let x = 0n;

@@ -18,6 +18,14 @@ export function makeCpu(): Cpu {
   return cpu;
 }
 
+/** makeCpu with FP/SIMD enabled at EL1 (CPACR_EL1.FPEN = 0b11), as the QEMU harness snippet sets it. */
+export function makeFpCpu(): Cpu {
+  const cpu = makeCpu();
+  cpu.cpacrEl1 = 0x300000;
+  cpu.updateFpTrap();
+  return cpu;
+}
+
 let nextPage = 0;
 
 /**

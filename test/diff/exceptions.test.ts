@@ -22,7 +22,7 @@ function firstDifference(a: string, b: string): string {
 }
 
 describe('exception model and MMU vs QEMU', () => {
-  const programs: [string, boolean][] = [['exc-el1.S', false], ['exc-el2.S', true], ['mmu-4k.S', false], ['pan-unpriv.S', false]];
+  const programs: [string, boolean][] = [['exc-el1.S', false], ['exc-el2.S', true], ['el2-traps.S', true], ['mmu-4k.S', false], ['pan-unpriv.S', false]];
   for (const [name, virtualization] of programs) {
     it(`${name}${virtualization ? ' (virtualization=on, starts at EL2)' : ''}: same output as QEMU`, () => {
       const elf = buildAsm(source(name), name.replace(/\.S$/, ''));

@@ -55,11 +55,11 @@ describe('exception model (unit)', () => {
     assert.match(cpu.stopReason?.kind === 'fault' ? cpu.stopReason.message : '', /MSR SCTLR_EL1: A \(alignment check\), EE not implemented yet/);
   });
 
-  it('refuses HCR_EL2 traps it does not implement, and accepts RW|TSC', () => {
+  it('refuses HCR_EL2.RW = 0 (AArch32 EL1), and accepts RW|TSC', () => {
     const bad = cpuWith([0xd51c1100], { hasEl2: true, startEl: 2 }); // msr hcr_el2, x0
-    bad.setX(0, 0x80002000n); // RW | TWI
+    bad.setX(0, 0x2000n); // TWI without RW
     bad.run(1);
-    assert.match(bad.stopReason?.kind === 'fault' ? bad.stopReason.message : '', /TWI not implemented yet/);
+    assert.match(bad.stopReason?.kind === 'fault' ? bad.stopReason.message : '', /RW = 0 \(AArch32 EL1\) is not supported/);
     const ok = cpuWith([0xd51c1100], { hasEl2: true, startEl: 2 });
     ok.setX(0, 0x80080000n);
     ok.run(1);

@@ -134,6 +134,8 @@ function svc(cpu: Cpu, i: number): void {
 
 function hvc(cpu: Cpu, i: number): void {
   if (cpu.el === 0) return cpu.undefinedInstruction(i, 'HVC at EL0');
+  // HCR_EL2.HCD (only without EL3; with EL3, SCR_EL3.HCE decides) makes HVC UNDEFINED at EL1/EL2.
+  if (cpu.config.hasEl2 && !cpu.config.hasEl3 && cpu.el <= 2 && (cpu.sysLo[SYS.HCR_EL2] & HCR.HCD) !== 0) return cpu.undefinedInstruction(i, 'HVC disabled by HCR_EL2.HCD');
   if (cpu.env.hypervisorCall(cpu, 'hvc', imm16(i))) return;
   // UNDEFINED without EL2, or when EL3 disables it (SCR_EL3.HCE = 0) (Arm ARM C6.2.108).
   if (!cpu.config.hasEl2 || (cpu.config.hasEl3 && (cpu.sysLo[SYS.SCR_EL3] & SCR.HCE) === 0)) return cpu.undefinedInstruction(i, 'HVC: EL2 is not implemented or not enabled');

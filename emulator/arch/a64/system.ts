@@ -8,8 +8,9 @@ import type { Cpu } from '../../cpu/cpu';
 import type { EncodingSpec } from '../encoding';
 import { rz, wz } from '../../cpu/regs';
 import { ins, xr } from '../disasm-util';
-import { DC_ZVA_BYTES, SCTLR_UMA, SYSREG_BY_KEY, sysregGenericName, type SysRegDef } from './system/sysreg-table';
+import { DC_ZVA_BYTES, HCR_TRAP, SCTLR_DZE, SCTLR_UMA, SYSREG_BY_KEY, sysregGenericName, sysTrap, type SysRegDef } from './system/sysreg-table';
 import { EC, ESR_IL } from '../../cpu/exceptions';
+import { el2Enabled, ISS_COND_AL } from '../../cpu/fp-traps';
 import { SYS } from '../../cpu/system-state';
 import { sysregName } from './system/sysreg-disasm';
 import { disasmSys, disasmSysl, sysOpKey, sysOpName } from './system/sysop-disasm';
@@ -24,14 +25,14 @@ const crm = (i: number): number => (i >>> 8) & 15;
 function mrs(cpu: Cpu, i: number): void {
   const d = SYSREG_BY_KEY[sysKey(i)];
   if (d === undefined || d.read === undefined) unimplementedSysreg(cpu, i, 'MRS');
-  if (cpu.el <= MIN_EL[(i >>> 16) & 7]) checkLowAccess(cpu, i, d, false);
+  if (cpu.el <= MIN_EL[(i >>> 16) & 7] || cpu.el < 2) checkLowAccess(cpu, i, d, false);
   d.read(cpu, wz(i & 31));
 }
 
 function msr(cpu: Cpu, i: number): void {
   const d = SYSREG_BY_KEY[sysKey(i)];
   if (d === undefined || d.write === undefined) unimplementedSysreg(cpu, i, 'MSR');
-  if (cpu.el <= MIN_EL[(i >>> 16) & 7]) checkLowAccess(cpu, i, d, true);
+  if (cpu.el <= MIN_EL[(i >>> 16) & 7] || cpu.el < 2) checkLowAccess(cpu, i, d, true);
   const t = rz(i & 31);
   d.write(cpu, cpu.xlo[t], cpu.xhi[t]);
 }
@@ -52,19 +53,29 @@ const MIN_EL = [1, 1, 1, 0, 2, 2, 3, 1];
 function checkLowAccess(cpu: Cpu, i: number, d: SysRegDef, write: boolean): void {
   const minEl = MIN_EL[(i >>> 16) & 7];
   if (!cpu.implementsEl(minEl)) cpu.undefinedInstruction(i, `${write ? 'MSR' : 'MRS'} ${d.name}: EL${minEl} is not implemented`);
-  if (cpu.el === minEl && minEl > 0) return;
-  if (cpu.el === 0 && d.el0 && (!write || d.el0 === 'rw')) {
-    if (d.el0Gate === undefined || (cpu.sysLo[SYS.SCTLR[1]] & d.el0Gate) !== 0) return;
-    const iss = (((i >>> 19) & 3) << 20) | (((i >>> 5) & 7) << 17) | (((i >>> 16) & 7) << 14) | (((i >>> 12) & 15) << 10) |
-      ((i & 31) << 5) | (((i >>> 8) & 15) << 1) | (write ? 0 : 1);
-    cpu.exception(cpu.routesEl0ToEl2() ? 2 : 1, 'sync', (EC.SYSREG << 26) | ESR_IL | iss, cpu.pcLo, cpu.pcHi);
-    cpu.abandon();
+  if (cpu.el < minEl || (cpu.el === 0 && (!d.el0 || (write && d.el0 !== 'rw')))) {
+    cpu.undefinedInstruction(i, `${write ? 'MSR' : 'MRS'} ${d.name} at EL${cpu.el}`);
   }
-  cpu.undefinedInstruction(i, `${write ? 'MSR' : 'MRS'} ${d.name} at EL${cpu.el}`);
+  if (cpu.el === 0 && d.el0Gate !== undefined && (cpu.sysLo[SYS.SCTLR[1]] & d.el0Gate) === 0) {
+    // The EL0 gate (to EL1, or EL2 with TGE) comes before the hypervisor's traps.
+    sysTrap(cpu, i, cpu.routesEl0ToEl2() ? 2 : 1, write);
+  }
+  // HCR_EL2 traps of EL0/EL1 accesses (Arm ARM D13.2.46; per-register pseudocode).
+  if (cpu.el < 2) {
+    const bits = write ? d.hcrW : d.hcrR;
+    if (bits !== undefined && (cpu.sysLo[SYS.HCR_EL2] & bits) !== 0 && el2Enabled(cpu)) sysTrap(cpu, i, 2, write);
+  }
+  d.trap?.(cpu, i, write);
 }
 
 function unimplementedSysreg(cpu: Cpu, i: number, op: 'MRS' | 'MSR'): never {
   const key = sysKey(i);
+  // HCR_EL2.TIDCP: EL1 accesses to the IMPLEMENTATION DEFINED spaces (op0 = 3, CRn = 11 or 15)
+  // trap to EL2 (EL0 accesses are UNDEFINED: the choice the Arm ARM leaves open). hvlab has no
+  // such register, so without the trap they are UNDEFINED.
+  const crn = (i >>> 12) & 15;
+  if (cpu.el === 1 && ((i >>> 19) & 3) === 3 && (crn === 11 || crn === 15) &&
+    (cpu.sysLo[SYS.HCR_EL2] & HCR_TRAP.TIDCP) !== 0 && el2Enabled(cpu)) sysTrap(cpu, i, 2, op === 'MSR');
   const d = SYSREG_BY_KEY[key];
   if (d) return cpu.undefinedInstruction(i, `${op} ${d.name}: register is ${op === 'MSR' ? 'read-only' : 'write-only'}`);
   const generic = sysregGenericName(key);
@@ -72,16 +83,6 @@ function unimplementedSysreg(cpu: Cpu, i: number, op: 'MRS' | 'MSR'): never {
   return cpu.undefinedInstruction(i, `${op} ${known === generic ? generic : `${known} (${generic})`} not implemented`);
 }
 
-/**
- * WFI/WFE at EL0 that would sleep trap to EL1 (EL2 with HCR_EL2.TGE) when SCTLR_EL1.nTWI/nTWE is 0
- * (Arm ARM D1.16.3, AArch64.CheckForWFxTrap): EC 0x01, ISS CV = 1, COND = 0xE, TI = 0 (WFI) / 1 (WFE).
- */
-function wfxTrapFromEl0(cpu: Cpu, i: number, ti: 0 | 1): void {
-  if (cpu.el !== 0 || (cpu.sysLo[SYS.SCTLR[1]] & (ti ? SCTLR_NTWE : SCTLR_NTWI)) !== 0) return;
-  cpu.exception(cpu.routesEl0ToEl2() ? 2 : 1, 'sync', (EC.WFX << 26) | ESR_IL | (1 << 24) | (0xe << 20) | ti, cpu.pcLo, cpu.pcHi, undefined, `${ti ? 'WFE' : 'WFI'} at EL0 with SCTLR_EL1.${ti ? 'nTWE' : 'nTWI'} = 0`, i);
-  cpu.abandon();
-}
-const SCTLR_NTWI = 1 << 16, SCTLR_NTWE = 1 << 18;
 
 /** MSR DAIFSet/DAIFClr at EL0 trap to EL1 unless SCTLR_EL1.UMA (Arm ARM C5.2.5, ISS as for MSR). */
 function daifAccessFromEl0(cpu: Cpu, i: number): void {
@@ -94,20 +95,41 @@ function daifAccessFromEl0(cpu: Cpu, i: number): void {
 // ------------------------------------------------------------------ SYS (DC, IC, AT, TLBI)
 
 const DC_ZVA = sysOpKey(3, 7, 4, 1);
-/** Cache maintenance with no architecturally visible effect here: no caches are modelled. */
-const CACHE_NOPS = new Set<number>([
-  sysOpKey(3, 7, 14, 1), // DC CIVAC
-  sysOpKey(3, 7, 10, 1), // DC CVAC
-  sysOpKey(3, 7, 11, 1), // DC CVAU
-  sysOpKey(0, 7, 6, 1), // DC IVAC
-  sysOpKey(0, 7, 6, 2), // DC ISW
-  sysOpKey(0, 7, 10, 2), // DC CSW
-  sysOpKey(0, 7, 14, 2), // DC CISW
+/** SCTLR_EL1.UCI: EL0 may execute DC CVAU/CVAC/CIVAC and IC IVAU (else trapped to EL1). */
+const SCTLR_UCI = 1 << 26;
+
+/**
+ * Cache maintenance (no caches are modelled, so no visible effect) and DC ZVA, with who may run
+ * them and which HCR_EL2 bit traps them (Arm ARM C5.3 and the per-instruction pseudocode): the
+ * op1 = 3 ones are EL0-accessible behind an SCTLR_EL1 gate, the op1 = 0 ones are EL1-only.
+ */
+const CACHE_OPS: readonly [key: number, el0Gate: number, hcr: number][] = [
+  [sysOpKey(3, 7, 14, 1), SCTLR_UCI, HCR_TRAP.TPCP], // DC CIVAC
+  [sysOpKey(3, 7, 10, 1), SCTLR_UCI, HCR_TRAP.TPCP], // DC CVAC
+  [sysOpKey(3, 7, 11, 1), SCTLR_UCI, HCR_TRAP.TPU], // DC CVAU
+  [sysOpKey(0, 7, 6, 1), 0, HCR_TRAP.TPCP], // DC IVAC
+  [sysOpKey(0, 7, 6, 2), 0, HCR_TRAP.TSW], // DC ISW
+  [sysOpKey(0, 7, 10, 2), 0, HCR_TRAP.TSW], // DC CSW
+  [sysOpKey(0, 7, 14, 2), 0, HCR_TRAP.TSW], // DC CISW
   // IC: decoded pages are dropped when their memory is written, so there is nothing to invalidate.
-  sysOpKey(0, 7, 5, 0), // IC IALLU
-  sysOpKey(0, 7, 1, 0), // IC IALLUIS
-  sysOpKey(3, 7, 5, 1), // IC IVAU
-]);
+  [sysOpKey(0, 7, 5, 0), 0, HCR_TRAP.TPU], // IC IALLU
+  [sysOpKey(0, 7, 1, 0), 0, HCR_TRAP.TPU], // IC IALLUIS
+  [sysOpKey(3, 7, 5, 1), SCTLR_UCI, HCR_TRAP.TPU], // IC IVAU
+  [DC_ZVA, SCTLR_DZE, HCR_TRAP.TDZ],
+];
+
+/**
+ * The access checks of a cache operation: UNDEFINED at EL0 for EL1-only ones; the EL0 gate
+ * (to EL1, or EL2 with TGE) first; then the HCR_EL2 trap of EL0/EL1 to EL2.
+ */
+function cacheOpAllowed(cpu: Cpu, i: number, el0Gate: number, hcr: number): void {
+  if (cpu.el >= 2) return;
+  if (cpu.el === 0) {
+    if (el0Gate === 0) cpu.undefinedInstruction(i, `${sysOpName((i >>> 5) & 0x3fff) ?? 'SYS'} at EL0`);
+    if ((cpu.sysLo[SYS.SCTLR[1]] & el0Gate) === 0) sysTrap(cpu, i, cpu.routesEl0ToEl2() ? 2 : 1, true);
+  }
+  if ((cpu.sysLo[SYS.HCR_EL2] & hcr) !== 0 && el2Enabled(cpu)) sysTrap(cpu, i, 2, true);
+}
 
 /** DC ZVA: zero the naturally aligned DCZID_EL0-sized block holding the address in Xt. */
 function dcZva(cpu: Cpu, i: number): void {
@@ -130,11 +152,34 @@ function sysUndefined(cpu: Cpu, i: number): never {
 /** Handler per op1:CRn:CRm:op2 (SYS words are decoded once per address, then cached). */
 const SYS_HANDLERS: ((cpu: Cpu, i: number) => void)[] = (() => {
   const h = new Array<(cpu: Cpu, i: number) => void>(1 << 14).fill(sysUndefined);
-  for (const k of CACHE_NOPS) h[k] = sysNop;
-  h[DC_ZVA] = dcZva;
+  for (const [k, gate, hcr] of CACHE_OPS) {
+    const run = k === DC_ZVA ? dcZva : sysNop;
+    h[k] = (cpu, i) => { cacheOpAllowed(cpu, i, gate, hcr); run(cpu, i); };
+  }
   for (const [k, handler] of tlbMaintenanceHandlers()) h[k] = handler;
   return h;
 })();
+
+// ------------------------------------------------------------------ WFI / WFE traps
+
+/** SCTLR_EL1.nTWI (bit 16) / nTWE (bit 18); SCR_EL3.TWI (12) / TWE (13). */
+const SCTLR_NTWI = 1 << 16, SCTLR_NTWE = 1 << 18, SCR_TWI = 1 << 12, SCR_TWE = 1 << 13;
+
+/**
+ * The WFx traps of a WFI (ti = 0) or WFE (ti = 1) that would enter the low-power state, in the
+ * Arm ARM's order (C6.2.389/390, AArch64.CheckForWFxTrap): EL0 by SCTLR_EL1.nTWx (to EL1, or EL2
+ * with TGE); EL0/EL1 by HCR_EL2.TWx (to EL2); below EL3 by SCR_EL3.TWx (to EL3). The exception
+ * (AArch64.WFxTrap) is EC 0x01 with CV = 1, COND = 0xE, TI; the return address is the WFx itself.
+ */
+function wfxTrap(cpu: Cpu, ti: 0 | 1): void {
+  let target = 0;
+  if (cpu.el === 0 && (cpu.sysLo[SYS.SCTLR[1]] & (ti ? SCTLR_NTWE : SCTLR_NTWI)) === 0) target = cpu.routesEl0ToEl2() ? 2 : 1;
+  else if (cpu.el <= 1 && (cpu.sysLo[SYS.HCR_EL2] & (ti ? HCR_TRAP.TWE : HCR_TRAP.TWI)) !== 0 && el2Enabled(cpu)) target = 2;
+  else if (cpu.el <= 2 && cpu.config.hasEl3 && (cpu.sysLo[SYS.SCR_EL3] & (ti ? SCR_TWE : SCR_TWI)) !== 0) target = 3;
+  if (target === 0) return;
+  cpu.exception(target, 'sync', (EC.WFX << 26) | ESR_IL | ISS_COND_AL | ti, cpu.pcLo, cpu.pcHi, undefined, `${ti ? 'WFE' : 'WFI'} trapped`);
+  cpu.abandon();
+}
 
 // ------------------------------------------------------------------ hints, barriers, PSTATE
 
@@ -213,12 +258,12 @@ export const SYSTEM: EncodingSpec[] = [
   // --- hints: every HINT #imm is a NOP unless it names an implemented feature ---
   {
     // WFI (Arm ARM C6.2.390, D1.16): with an interrupt pending (masked or not) it completes at
-    // once; otherwise the PE sleeps after it until an interrupt line rises, and the board skips
-    // virtual time meanwhile. Traps of WFI (HCR_EL2.TWI, SCR_EL3.TWI) are refused when set.
+    // once; otherwise it is trapped if a higher EL asks for it (wfxTrap), else the PE sleeps after
+    // it until an interrupt line rises, and the board skips virtual time meanwhile.
     name: 'WFI', cls: 'system', pattern: '11010101000000110010000001111111',
     exec: (cpu, i) => {
       if (cpu.interruptPending()) return;
-      wfxTrapFromEl0(cpu, i, 0);
+      wfxTrap(cpu, 0);
       cpu.waitingForInterrupt = true;
       cpu.endBlockAfterThis();
     },
@@ -233,7 +278,7 @@ export const SYSTEM: EncodingSpec[] = [
     name: 'WFE', cls: 'system', pattern: '11010101000000110010000001011111',
     exec: (cpu, i) => {
       if (cpu.consumeEvent() || cpu.interruptWouldBeTaken()) return;
-      wfxTrapFromEl0(cpu, i, 1);
+      wfxTrap(cpu, 1);
       cpu.waitingForInterrupt = true;
       cpu.waitingForEvent = true;
       cpu.endBlockAfterThis();

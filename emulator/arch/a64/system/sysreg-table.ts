@@ -10,6 +10,8 @@
 import type { Cpu } from '../../../cpu/cpu';
 import { SYS } from '../../../cpu/system-state';
 import { DEBUG_SYSREGS, ID_AA64DFR0_VALUE } from './debug-registers';
+import { EC, ESR_IL } from '../../../cpu/exceptions';
+import { checkFp, CPTR_EL2_KEY, CPTR_EL3_KEY, CPTR_TCPAC, el2Enabled } from '../../../cpu/fp-traps';
 
 export { ID_AA64DFR0_VALUE };
 
@@ -28,7 +30,30 @@ export interface SysRegDef {
    */
   el0?: 'r' | 'rw';
   el0Gate?: number;
+  /**
+   * HCR_EL2 low-word bits that trap an EL1 (or permitted EL0) read / write of this register to
+   * EL2 with EC 0x18 (Arm ARM D13.2.46 HCR_EL2: TID1/TID2/TID3/TACR/TVM/TRVM), when EL2 is enabled.
+   */
+  hcrR?: number;
+  hcrW?: number;
+  /** Extra trap checks of an access at or below the register's own EL, after the EL checks (CPTR TCPAC). */
+  trap?: (cpu: Cpu, i: number, write: boolean) => void;
 }
+
+/** HCR_EL2 trap bits (Arm ARM D13.2.46). */
+export const HCR_TRAP = {
+  TWI: 1 << 13, TWE: 1 << 14, TID0: 1 << 15, TID1: 1 << 16, TID2: 1 << 17, TID3: 1 << 18, TIDCP: 1 << 20,
+  TACR: 1 << 21, TSW: 1 << 22, TPCP: 1 << 23, TPU: 1 << 24, TTLB: 1 << 25, TVM: 1 << 26, TDZ: 1 << 28,
+  HCD: 1 << 29, TRVM: 1 << 30, VSE: 1 << 8, DC: 1 << 12,
+} as const;
+
+/** Marks `d` as trapped by HCR_EL2 bits on read (`r`) and write (`w`). */
+function hcrTrapped<T extends SysRegDef>(d: T, r: number, w: number): T {
+  return { ...d, hcrR: r, hcrW: w };
+}
+/** TVM traps writes, TRVM reads, of the EL1 virtual-memory control registers. */
+const vmCtl = <T extends SysRegDef>(d: T): T => hcrTrapped(d, HCR_TRAP.TRVM, HCR_TRAP.TVM);
+const tid = <T extends SysRegDef>(bit: number, d: T): T => hcrTrapped(d, bit, bit);
 
 /** The 16-bit key op0:op1:CRn:CRm:op2, i.e. bits [20:5] of an MRS/MSR word. */
 export function sysregKey(op0: number, op1: number, crn: number, crm: number, op2: number): number {
@@ -148,26 +173,22 @@ const SCTLR_NAMES: Record<number, string> = { 1: 'A (alignment check)', 24: 'E0E
 const sctlrCheck = (_cpu: Cpu, lo: number, hi: number): string | undefined => unsupportedBits(lo, hi, ~SCTLR_UNSUPPORTED, -1, SCTLR_NAMES);
 
 /**
- * HCR_EL2 bits with an implemented meaning: VM, SWIO, PTW, FMO, IMO, AMO, VF, VI, FB, BSU, TSC,
- * TGE, RW, and CD/ID (no caches or broadcast to model).
+ * Every Armv8.0 HCR_EL2 control has its meaning here: the routing and virtual-interrupt bits
+ * (cpu.ts), VM/DC/PTW/CD/ID (emulator/mmu), the MRS/MSR/SYS traps (hcrR/hcrW above, system.ts),
+ * TWI/TWE (WFI/WFE), TSC (SMC), HCD (HVC), VSE (virtual SError), TID0 (AArch32 registers only:
+ * nothing to trap without AArch32). Bits 63:34 belong to features this core does not advertise
+ * (VHE, RAS, PAuth, MTE, NV, ...): they are RES0 here, so writes to them are ignored (Linux sets
+ * API/APK/ATA unconditionally). Only RW = 0 (AArch32 EL1) is refused.
  */
-const HCR_OK_LO = (1 << 0) | (1 << 1) | (1 << 2) | (7 << 3) | (3 << 6) | (1 << 9) | (3 << 10) | (1 << 31) | (1 << 27) | (1 << 19);
-const HCR_OK_HI = (1 << 0) | (1 << 1);
-const HCR_NAMES: Record<number, string> = { 0: 'VM (stage 2)', 3: 'FMO', 4: 'IMO', 5: 'AMO', 6: 'VF', 7: 'VI', 8: 'VSE', 12: 'DC', 13: 'TWI', 14: 'TWE', 15: 'TID0', 16: 'TID1', 17: 'TID2', 18: 'TID3', 20: 'TIDCP', 21: 'TACR', 22: 'TSW', 23: 'TPCP', 24: 'TPU', 25: 'TTLB', 26: 'TVM', 28: 'TDZ', 29: 'HCD', 30: 'TRVM' };
-/**
- * Bits 63:34 of HCR_EL2 belong to features this core does not advertise (VHE, RAS, PAuth, MTE,
- * NV, ...): they are RES0 here, so writes to them are ignored (Linux sets API/APK/ATA
- * unconditionally); only Armv8.0 controls hvlab does not implement are refused.
- */
-function hcrCheck(_cpu: Cpu, lo: number, hi: number): string | undefined {
+function hcrCheck(_cpu: Cpu, lo: number): string | undefined {
   if (((lo >>> 31) & 1) === 0) return 'RW = 0 (AArch32 EL1) is not supported: hvlab is AArch64 only';
-  return unsupportedBits(lo, hi & 3, HCR_OK_LO, HCR_OK_HI, HCR_NAMES);
+  return undefined;
 }
-/** SCR_EL3: NS, IRQ, FIQ, EA, SMD, HCE, RW hold meaning here; the rest is not implemented yet. */
-const SCR_OK = (1 << 0) | (1 << 1) | (1 << 2) | (1 << 3) | (1 << 7) | (1 << 8) | (1 << 10) | (3 << 4);
+/** SCR_EL3: NS, IRQ, FIQ, EA, SMD, HCE, RW, TWI, TWE hold meaning here; ST and SIF are not implemented yet. */
+const SCR_OK = (1 << 0) | (1 << 1) | (1 << 2) | (1 << 3) | (1 << 7) | (1 << 8) | (1 << 10) | (3 << 4) | (3 << 12);
 function scrCheck(_cpu: Cpu, lo: number, hi: number): string | undefined {
   if (((lo >>> 10) & 1) === 0) return 'RW = 0 (AArch32 lower ELs) is not supported: hvlab is AArch64 only';
-  return unsupportedBits(lo, hi, SCR_OK, 0, { 11: 'ST', 12: 'TWI', 13: 'TWE', 9: 'SIF' });
+  return unsupportedBits(lo, hi, SCR_OK, 0, { 11: 'ST', 9: 'SIF' });
 }
 
 /**
@@ -182,6 +203,24 @@ function translation(d: SysRegDef): SysRegDef {
 function asid(d: SysRegDef): SysRegDef {
   const write = d.write!;
   return { ...d, write: (cpu, lo, hi) => { write(cpu, lo, hi); cpu.retarget(); cpu.endBlockAfterThis(); } };
+}
+
+/** A control of the FP/SIMD traps (CPTR_ELx, HCR_EL2.TGE, SCR_EL3.NS): recompute cpu.fpTrapEl. */
+function fpControl(d: SysRegDef): SysRegDef {
+  const write = d.write!;
+  return { ...d, write: (cpu, lo, hi) => { write(cpu, lo, hi); cpu.updateFpTrap(); } };
+}
+
+/**
+ * AArch64.SystemAccessTrap(target, 0x18): EC 0x18 with the ISS of Arm ARM D13.2.37 "ISS encoding
+ * for an exception from MSR, MRS, or System instruction execution": Op0 21:20, Op2 19:17, Op1
+ * 16:14, CRn 13:10, Rt 9:5, CRm 4:1, Direction 0 (0 = write / SYS, 1 = read / SYSL).
+ */
+export function sysTrap(cpu: Cpu, i: number, target: number, write: boolean): never {
+  const iss = (((i >>> 19) & 3) << 20) | (((i >>> 5) & 7) << 17) | (((i >>> 16) & 7) << 14) | (((i >>> 12) & 15) << 10) |
+    ((i & 31) << 5) | (((i >>> 8) & 15) << 1) | (write ? 0 : 1);
+  cpu.exception(target, 'sync', (EC.SYSREG << 26) | ESR_IL | iss, cpu.pcLo, cpu.pcHi, undefined, `${sysregGenericName((i >>> 5) & 0xffff)} trapped to EL${target}`);
+  return cpu.abandon();
 }
 
 /** Interrupt routing or virtual-interrupt bits changed: re-check delivery before the next instruction. */
@@ -224,32 +263,32 @@ export const SYSREGS: readonly SysRegDef[] = [
   { op0: 3, op1: 0, crn: 4, crm: 2, op2: 2, name: 'CURRENTEL',
     read: (cpu, t) => { cpu.xlo[t] = cpu.el << 2; cpu.xhi[t] = 0; } },
   { op0: 3, op1: 3, crn: 4, crm: 4, op2: 0, name: 'FPCR', el0: 'rw',
-    read: (cpu, t) => { cpu.xlo[t] = cpu.fpcr & FPCR_MASK; cpu.xhi[t] = 0; },
-    write: (cpu, lo) => { cpu.fpcr = lo & FPCR_MASK; } },
+    read: (cpu, t) => { checkFp(cpu); cpu.xlo[t] = cpu.fpcr & FPCR_MASK; cpu.xhi[t] = 0; },
+    write: (cpu, lo) => { checkFp(cpu); cpu.fpcr = lo & FPCR_MASK; } },
   { op0: 3, op1: 3, crn: 4, crm: 4, op2: 1, name: 'FPSR', el0: 'rw',
-    read: (cpu, t) => { cpu.xlo[t] = cpu.fpsr & FPSR_MASK; cpu.xhi[t] = 0; },
-    write: (cpu, lo) => { cpu.fpsr = lo & FPSR_MASK; } },
+    read: (cpu, t) => { checkFp(cpu); cpu.xlo[t] = cpu.fpsr & FPSR_MASK; cpu.xhi[t] = 0; },
+    write: (cpu, lo) => { checkFp(cpu); cpu.fpsr = lo & FPSR_MASK; } },
   // --- exception model (Arm ARM D1.10): per-EL link, saved-state, syndrome, fault and vector registers ---
   plain('SPSR_EL1', 3, 0, 4, 0, 0, SPSR_MASK, 0), plain('SPSR_EL2', 3, 4, 4, 0, 0, SPSR_MASK, 0), plain('SPSR_EL3', 3, 6, 4, 0, 0, SPSR_MASK, 0),
   plain('ELR_EL1', 3, 0, 4, 0, 1), plain('ELR_EL2', 3, 4, 4, 0, 1), plain('ELR_EL3', 3, 6, 4, 0, 1),
-  plain('ESR_EL1', 3, 0, 5, 2, 0, -1, 0), plain('ESR_EL2', 3, 4, 5, 2, 0, -1, 0), plain('ESR_EL3', 3, 6, 5, 2, 0, -1, 0),
-  plain('FAR_EL1', 3, 0, 6, 0, 0), plain('FAR_EL2', 3, 4, 6, 0, 0), plain('FAR_EL3', 3, 6, 6, 0, 0),
+  vmCtl(plain('ESR_EL1', 3, 0, 5, 2, 0, -1, 0)), plain('ESR_EL2', 3, 4, 5, 2, 0, -1, 0), plain('ESR_EL3', 3, 6, 5, 2, 0, -1, 0),
+  vmCtl(plain('FAR_EL1', 3, 0, 6, 0, 0)), plain('FAR_EL2', 3, 4, 6, 0, 0), plain('FAR_EL3', 3, 6, 6, 0, 0),
   plain('HPFAR_EL2', 3, 4, 6, 0, 4, ~0xf, 0xf),
   plain('VBAR_EL1', 3, 0, 12, 0, 0, ~0x7ff), plain('VBAR_EL2', 3, 4, 12, 0, 0, ~0x7ff), plain('VBAR_EL3', 3, 6, 12, 0, 0, ~0x7ff),
   spEl(0, 0), spEl(1, 4), spEl(2, 6),
   // --- system control ---
-  translation(plain('SCTLR_EL1', 3, 0, 1, 0, 0, -1, 0, sctlrCheck)), translation(plain('SCTLR_EL2', 3, 4, 1, 0, 0, -1, 0, sctlrCheck)),
+  vmCtl(translation(plain('SCTLR_EL1', 3, 0, 1, 0, 0, -1, 0, sctlrCheck))), translation(plain('SCTLR_EL2', 3, 4, 1, 0, 0, -1, 0, sctlrCheck)),
   translation(plain('SCTLR_EL3', 3, 6, 1, 0, 0, -1, 0, sctlrCheck)),
-  routing(translation(plain('HCR_EL2', 3, 4, 1, 1, 0, -1, 3, hcrCheck))),
-  routing(translation(plain('SCR_EL3', 3, 6, 1, 1, 0, 0x3fff, 0, scrCheck))),
+  fpControl(routing(translation(plain('HCR_EL2', 3, 4, 1, 1, 0, -1, 3, hcrCheck)))),
+  fpControl(routing(translation(plain('SCR_EL3', 3, 6, 1, 1, 0, 0x3fff, 0, scrCheck)))),
   // --- translation (Arm ARM D8): TCR/MAIR/VTCR flush the TLB; TTBR/VTTBR select the ASID/VMID ---
-  translation(plain('TCR_EL1', 3, 0, 2, 0, 2)), translation(plain('TCR_EL2', 3, 4, 2, 0, 2)), translation(plain('TCR_EL3', 3, 6, 2, 0, 2)),
-  translation(plain('MAIR_EL1', 3, 0, 10, 2, 0)), translation(plain('MAIR_EL2', 3, 4, 10, 2, 0)), translation(plain('MAIR_EL3', 3, 6, 10, 2, 0)),
+  vmCtl(translation(plain('TCR_EL1', 3, 0, 2, 0, 2))), translation(plain('TCR_EL2', 3, 4, 2, 0, 2)), translation(plain('TCR_EL3', 3, 6, 2, 0, 2)),
+  vmCtl(translation(plain('MAIR_EL1', 3, 0, 10, 2, 0))), translation(plain('MAIR_EL2', 3, 4, 10, 2, 0)), translation(plain('MAIR_EL3', 3, 6, 10, 2, 0)),
   translation(plain('VTCR_EL2', 3, 4, 2, 1, 2)),
-  asid(plain('TTBR0_EL1', 3, 0, 2, 0, 0)), asid(plain('TTBR1_EL1', 3, 0, 2, 0, 1)),
+  vmCtl(asid(plain('TTBR0_EL1', 3, 0, 2, 0, 0))), vmCtl(asid(plain('TTBR1_EL1', 3, 0, 2, 0, 1))),
   asid(plain('TTBR0_EL2', 3, 4, 2, 0, 0)), asid(plain('TTBR0_EL3', 3, 6, 2, 0, 0)), asid(plain('VTTBR_EL2', 3, 4, 2, 1, 0)),
-  plain('AMAIR_EL1', 3, 0, 10, 3, 0), plain('AMAIR_EL2', 3, 4, 10, 3, 0), plain('AMAIR_EL3', 3, 6, 10, 3, 0),
-  plain('CONTEXTIDR_EL1', 3, 0, 13, 0, 1, -1, 0),
+  vmCtl(plain('AMAIR_EL1', 3, 0, 10, 3, 0)), plain('AMAIR_EL2', 3, 4, 10, 3, 0), plain('AMAIR_EL3', 3, 6, 10, 3, 0),
+  vmCtl(plain('CONTEXTIDR_EL1', 3, 0, 13, 0, 1, -1, 0)),
   plain('PAR_EL1', 3, 0, 7, 4, 0),
   plain('MDCR_EL2', 3, 4, 1, 1, 1, 0xfffff, 0),
   plain('TPIDR_EL2', 3, 4, 13, 0, 2), plain('TPIDR_EL3', 3, 6, 13, 0, 2),
@@ -267,7 +306,11 @@ export const SYSREGS: readonly SysRegDef[] = [
   { op0: 3, op1: 0, crn: 1, crm: 0, op2: 2, name: 'CPACR_EL1',
     // FPEN (21:20) only: ZEN, SMEN and TTA belong to features this core does not have.
     read: (cpu, t) => { cpu.xlo[t] = cpu.cpacrEl1 & 0x300000; cpu.xhi[t] = 0; },
-    write: (cpu, lo) => { cpu.cpacrEl1 = lo & 0x300000; } },
+    write: (cpu, lo) => { cpu.cpacrEl1 = lo & 0x300000; cpu.updateFpTrap(); },
+    trap: (cpu, i, write) => {
+      if (cpu.el === 1 && el2Enabled(cpu) && (cpu.sysLo[CPTR_EL2_KEY] & CPTR_TCPAC) !== 0) sysTrap(cpu, i, 2, write);
+      if (cpu.el <= 2 && cpu.config.hasEl3 && (cpu.sysLo[CPTR_EL3_KEY] & CPTR_TCPAC) !== 0) sysTrap(cpu, i, 3, write);
+    } },
   // --- identification ---
   // With EL2, EL1 reads of MIDR/MPIDR return VPIDR_EL2/VMPIDR_EL2 (Arm ARM D17.2.99/.102).
   { op0: 3, op1: 0, crn: 0, crm: 0, op2: 0, name: 'MIDR_EL1',
@@ -283,12 +326,22 @@ export const SYSREGS: readonly SysRegDef[] = [
   // EL2 controls: HSTR_EL2 is RES0 without AArch32 at EL1/EL0; HACR_EL2 has no IMPLEMENTATION
   // DEFINED effect here; CPTR_EL2's traps are refused until they are modelled.
   plain('HSTR_EL2', 3, 4, 1, 1, 3, 0, 0), plain('HACR_EL2', 3, 4, 1, 1, 7, 0, 0),
-  plain('CPTR_EL2', 3, 4, 1, 1, 2, -1, 0, (_cpu, lo) => unsupportedBits(lo, 0, ~((1 << 10) | (1 << 20) | (1 << 31)), 0, { 10: 'TFP', 20: 'TTA', 31: 'TCPAC' })),
-  { op0: 3, op1: 0, crn: 0, crm: 0, op2: 6, name: 'REVIDR_EL1', read: constant(0) },
-  { op0: 3, op1: 3, crn: 0, crm: 0, op2: 1, name: 'CTR_EL0', el0: 'r', el0Gate: SCTLR_UCT, read: constant(CTR_VALUE) },
+  // CPTR_EL2/EL3: TFP (fp-traps.ts) and TCPAC (CPACR_EL1, and CPTR_EL2 from EL2, trapped to EL3).
+  // TTA (bit 20) traps trace-register accesses: no trace unit here (ID_AA64DFR0_EL1.TraceVer = 0),
+  // whose encodings are UNDEFINED anyway, so the bit has nothing to trap.
+  { ...fpControl(plain('CPTR_EL2', 3, 4, 1, 1, 2, -1, 0)),
+    trap: (cpu, i, write) => { if (cpu.el === 2 && cpu.config.hasEl3 && (cpu.sysLo[CPTR_EL3_KEY] & CPTR_TCPAC) !== 0) sysTrap(cpu, i, 3, write); } },
+  fpControl(plain('CPTR_EL3', 3, 6, 1, 1, 2, (1 << 10) | (1 << 20) | (1 << 31), 0)),
+  tid(HCR_TRAP.TID1, { op0: 3, op1: 0, crn: 0, crm: 0, op2: 6, name: 'REVIDR_EL1', read: constant(0) }),
+  tid(HCR_TRAP.TID2, { op0: 3, op1: 3, crn: 0, crm: 0, op2: 1, name: 'CTR_EL0', el0: 'r', el0Gate: SCTLR_UCT, read: constant(CTR_VALUE) }),
   { op0: 3, op1: 3, crn: 0, crm: 0, op2: 7, name: 'DCZID_EL0', el0: 'r',
-    // DZP (bit 4) reads 1 where DC ZVA is prohibited: at EL0 unless SCTLR_EL1.DZE.
-    read: (cpu, t) => { cpu.xlo[t] = DCZID_VALUE | (cpu.el === 0 && (cpu.sysLo[SYS.SCTLR[1]] & SCTLR_DZE) === 0 ? 0x10 : 0); cpu.xhi[t] = 0; } },
+    // DZP (bit 4) reads 1 where DC ZVA is prohibited (trapped or UNDEFINED): at EL0 unless
+    // SCTLR_EL1.DZE, and at EL0/EL1 when HCR_EL2.TDZ traps it (Arm ARM D13.2.34).
+    read: (cpu, t) => {
+      const dzp = (cpu.el === 0 && (cpu.sysLo[SYS.SCTLR[1]] & SCTLR_DZE) === 0) ||
+        (cpu.el <= 1 && el2Enabled(cpu) && (cpu.sysLo[SYS.HCR_EL2] & HCR_TRAP.TDZ) !== 0);
+      cpu.xlo[t] = DCZID_VALUE | (dzp ? 0x10 : 0); cpu.xhi[t] = 0;
+    } },
   { op0: 3, op1: 0, crn: 0, crm: 4, op2: 0, name: 'ID_AA64PFR0_EL1', read: (cpu, t) => { cpu.xlo[t] = pfr0(cpu); cpu.xhi[t] = 0; } },
   { op0: 3, op1: 0, crn: 0, crm: 5, op2: 0, name: 'ID_AA64DFR0_EL1', read: constant(ID_AA64DFR0_VALUE) },
   { op0: 3, op1: 0, crn: 0, crm: 6, op2: 0, name: 'ID_AA64ISAR0_EL1', read: constant(ID_AA64ISAR0_VALUE) },
@@ -298,16 +351,16 @@ export const SYSREGS: readonly SysRegDef[] = [
   // --- cache identification (Arm ARM D19.2.20 CCSIDR, D19.2.21 CLIDR, D19.2.32 CSSELR): the
   // Cortex-A53's caches as QEMU's cortex-a53 reports them (32 KiB L1 I and D, 1 MiB L2). No cache is
   // modelled; the kernel only sizes its maintenance loops and cacheinfo from these.
-  { op0: 3, op1: 1, crn: 0, crm: 0, op2: 0, name: 'CCSIDR_EL1', read: (cpu, t) => { cpu.xlo[t] = ccsidr(cpu.sysLo[CSSELR_KEY]); cpu.xhi[t] = 0; } },
-  { op0: 3, op1: 1, crn: 0, crm: 0, op2: 1, name: 'CLIDR_EL1', read: constant(CLIDR_VALUE) },
-  { op0: 3, op1: 1, crn: 0, crm: 0, op2: 7, name: 'AIDR_EL1', read: constant(0) },
-  plain('CSSELR_EL1', 3, 2, 0, 0, 0, 0xf, 0),
+  tid(HCR_TRAP.TID2, { op0: 3, op1: 1, crn: 0, crm: 0, op2: 0, name: 'CCSIDR_EL1', read: (cpu, t) => { cpu.xlo[t] = ccsidr(cpu.sysLo[CSSELR_KEY]); cpu.xhi[t] = 0; } }),
+  tid(HCR_TRAP.TID2, { op0: 3, op1: 1, crn: 0, crm: 0, op2: 1, name: 'CLIDR_EL1', read: constant(CLIDR_VALUE) }),
+  tid(HCR_TRAP.TID1, { op0: 3, op1: 1, crn: 0, crm: 0, op2: 7, name: 'AIDR_EL1', read: constant(0) }),
+  tid(HCR_TRAP.TID2, plain('CSSELR_EL1', 3, 2, 0, 0, 0, 0xf, 0)),
   // --- IMPLEMENTATION DEFINED auxiliary control and fault status (Cortex-A53 TRM 4.3): ACTLR_EL1 and
   // AFSR0/1_ELx define no bits on the A53 (RAZ/WI); ACTLR_EL2/EL3 hold the access enables of the
   // A53's IMPLEMENTATION DEFINED registers (CPUACTLR, CPUECTLR, L2CTLR, L2ECTLR, L2ACTLR), which
   // hvlab does not have (their encodings stay UNDEFINED, named), so the enables are just kept.
-  raw('ACTLR_EL1', 3, 0, 1, 0, 1), plain('ACTLR_EL2', 3, 4, 1, 0, 1, 0x73, 0), plain('ACTLR_EL3', 3, 6, 1, 0, 1, 0x73, 0),
-  raw('AFSR0_EL1', 3, 0, 5, 1, 0), raw('AFSR1_EL1', 3, 0, 5, 1, 1),
+  tid(HCR_TRAP.TACR, raw('ACTLR_EL1', 3, 0, 1, 0, 1)), plain('ACTLR_EL2', 3, 4, 1, 0, 1, 0x73, 0), plain('ACTLR_EL3', 3, 6, 1, 0, 1, 0x73, 0),
+  vmCtl(raw('AFSR0_EL1', 3, 0, 5, 1, 0)), vmCtl(raw('AFSR1_EL1', 3, 0, 5, 1, 1)),
   raw('AFSR0_EL2', 3, 4, 5, 1, 0), raw('AFSR1_EL2', 3, 4, 5, 1, 1),
   raw('AFSR0_EL3', 3, 6, 5, 1, 0), raw('AFSR1_EL3', 3, 6, 5, 1, 1),
   // --- self-hosted debug (debug-registers.ts): MDSCR, OS lock, breakpoints/watchpoints, MDCR_EL3 ---
@@ -330,6 +383,13 @@ export const SYSREG_BY_KEY: (SysRegDef | undefined)[] = (() => {
     const key = sysregKey(d.op0, d.op1, d.crn, d.crm, d.op2);
     if (t[key] && !t[key]!.name.startsWith('S3_0_C0_')) throw new Error(`sysreg table: ${d.name} duplicates ${t[key]!.name}`);
     t[key] = d;
+  }
+  // HCR_EL2.TID3 traps EL1 reads of the whole ID group 3 space, reserved encodings included.
+  for (let crm = 1; crm <= 7; crm++) {
+    for (let op2 = 0; op2 < 8; op2++) {
+      const key = sysregKey(3, 0, 0, crm, op2);
+      t[key] = { ...t[key]!, hcrR: HCR_TRAP.TID3 };
+    }
   }
   return t;
 })();

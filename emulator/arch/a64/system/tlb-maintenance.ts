@@ -8,6 +8,9 @@ import { atFaultIsException, parEl1 } from '../../../mmu/fault';
 import { isBroadcastTlbi, tlbiScope, type TlbiOp } from '../../../mmu/tlb';
 import { ACC_READ, ACC_WRITE, CTX_E10_0, CTX_E10_1, CTX_E2, CTX_E3 } from '../../../mmu/types';
 import { SYSOP_NAME_LINES as SYS_OP_NAMES } from './sysop-names';
+import { HCR_TRAP, sysTrap } from './sysreg-table';
+import { SYS } from '../../../cpu/system-state';
+import { el2Enabled } from '../../../cpu/fp-traps';
 
 type SysHandler = (cpu: Cpu, i: number) => void;
 
@@ -26,6 +29,8 @@ const V80_TLBI = new Set(['VMALLE1', 'VAE1', 'ASIDE1', 'VAAE1', 'VALE1', 'VAALE1
 function tlbiHandler(op: TlbiOp, name: string): SysHandler {
   return (cpu, i) => {
     allowed(cpu, i, name);
+    // HCR_EL2.TTLB traps the EL1 TLB maintenance operations executed at EL1 to EL2.
+    if (cpu.el === 1 && (cpu.sysLo[SYS.HCR_EL2] & HCR_TRAP.TTLB) !== 0 && el2Enabled(cpu)) sysTrap(cpu, i, 2, true);
     const t = rz(i & 31);
     const xt = (BigInt(cpu.xhi[t] >>> 0) << 32n) | BigInt(cpu.xlo[t] >>> 0);
     const scope = tlbiScope(op, xt, { vmid: cpu.mmu.vmidFor(CTX_E10_1), asid16: false, e2h: false });
