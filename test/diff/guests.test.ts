@@ -79,13 +79,15 @@ describe('example guests on the bare board: hvlab byte-identical to QEMU', funct
     });
   }
 
-  it('window: one window, then the time-out (the bare board does not deschedule)', function () {
-    const expect = /^ctl: window 1 starts at \d+ us\nctl: no window change in 3 ms: not time-partitioned\nctl: done\n$/;
-    const q = qemu('window', 'name=ctl timeout_ms=3'), h = hvlab('window', 'name=ctl timeout_ms=3');
-    ok(q, 'qemu');
+  it('window: one window, then the time-out on hvlab (the bare board never deschedules); QEMU by format', function () {
+    const h = hvlab('window', 'name=ctl timeout_ms=3');
     ok(h, 'hvlab');
-    assert.match(q.out, expect);
-    assert.match(h.out, expect);
+    assert.match(h.out, /^ctl: window 1 starts at \d+ us\nctl: no window change in 3 ms: not time-partitioned\nctl: done\n$/);
+    // QEMU's counter follows the host clock: when the host deschedules QEMU's vCPU thread, the
+    // guest rightly sees a new window, so only the line format is fixed there.
+    const q = qemu('window', 'name=ctl timeout_ms=3');
+    ok(q, 'qemu');
+    assert.match(q.out, /^ctl: window 1 starts at \d+ us\n(ctl: window \d+ starts at \d+ us\n)*(ctl: no window change in 3 ms: not time-partitioned\n)?ctl: done\n$/);
   });
 
   it('rtc: the date three times, a second apart (exact on hvlab from its RTC epoch; QEMU follows the host clock)', function () {
@@ -108,8 +110,8 @@ describe('example guests on the bare board: hvlab byte-identical to QEMU', funct
       return Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]) / 1000;
     });
     assert.ok(Math.abs(secs[0] - Date.now() / 1000) < 120, `QEMU's RTC is not the host time: ${lines[1]}`);
-    assert.ok(secs[1] - secs[0] >= 1 && secs[1] - secs[0] <= 2, `after 1 s: ${lines[1]} -> ${lines[2]}`);
-    assert.ok(secs[2] - secs[1] >= 1 && secs[2] - secs[1] <= 2, `after the match interrupt: ${lines[2]} -> ${lines[3]}`);
+    assert.ok(secs[1] - secs[0] >= 1 && secs[1] - secs[0] <= 3, `after 1 s: ${lines[1]} -> ${lines[2]}`);
+    assert.ok(secs[2] - secs[1] >= 1 && secs[2] - secs[1] <= 3, `after the match interrupt: ${lines[2]} -> ${lines[3]}`);
     assert.equal(lines.slice(4).join('\n'), 'rtc: done\n');
   });
 });
