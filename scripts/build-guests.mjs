@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Builds hvlab's bare-metal guests with the cross compiler (gcc-aarch64-linux-gnu):
 //   examples/bare/hello.elf               the demo guest (committed, so `npm run demo` needs no compiler)
+//   examples/guests/<name>/<name>.elf     the hypervisor's example guests (committed likewise), each
+//                                         from its directory's sources + examples/guests/runtime
 //   .test-cache/programs/<name>.elf       every test program in test/programs/ (C or assembly)
 //   .test-cache/bench/workload.elf        the benchmark workload (bench/workload.c)
 // Each links with the runtime in examples/bare/runtime (crt0, PL011 console, printf, string).
@@ -8,7 +10,8 @@
 // Outputs are rebuilt only when their inputs change (a SHA-256 over flags and source contents).
 // For hello.elf that hash is committed next to it (examples/bare/hello.inputs.sha256): the
 // committed image is current when its inputs are, so a checkout does not rewrite it. The test
-// test/diff/prebuilt.test.ts rebuilds it into a temporary file and checks the bytes match.
+// test/diff/prebuilt.test.ts rebuilds it into a temporary file and checks the bytes match; the
+// example guests likewise (examples/guests/<name>/<name>.inputs.sha256, test/diff/guests-prebuilt.test.ts).
 //
 // A test program may ask for variants with extra flags in its first lines:
 //   // hvlab-build: atomics-lse -march=armv8.1-a+crc
@@ -16,8 +19,9 @@
 // (name, then flags, then an optional comment; without such a line the program is built once
 // under its base name.)
 //
-// usage: node scripts/build-guests.mjs [--force] [--hello-out FILE] [--list]
+// usage: node scripts/build-guests.mjs [--force] [--hello-out FILE] [--guest-out NAME FILE] [--list]
 //   --hello-out FILE  build only the demo guest, into FILE (nothing else is touched)
+//   --guest-out NAME FILE  build only the example guest NAME, into FILE
 //   --list            print the programs and their ELF paths as JSON, build nothing
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -84,6 +88,34 @@ function programTargets() {
   return out;
 }
 
+// The example guests: every directory of examples/guests except the shared runtime, which
+// extends the bare runtime with exception vectors, GICv3, virtual timer, FDT and hypercalls.
+// -mgeneral-regs-only: no FP/SIMD registers anywhere, so an exception frame (and the RTOS's
+// context switch) need save only the general registers.
+const GUESTS_DIR = 'examples/guests';
+const GUEST_RUNTIME_DIR = `${GUESTS_DIR}/runtime`;
+const GUEST_RUNTIME = ['vectors.S', 'exceptions.c', 'gicv3.c', 'vtimer.c', 'fdt.c', 'hypercall.c'].map((f) => `${GUEST_RUNTIME_DIR}/${f}`);
+const GUEST_HEADERS = ['guest.h', 'mmio.h', 'sysreg.h'].map((f) => `${GUEST_RUNTIME_DIR}/${f}`);
+const GUEST_FLAGS = [`-I${GUEST_RUNTIME_DIR}`, '-mgeneral-regs-only'];
+
+function guestTargets() {
+  const dir = join(ROOT, GUESTS_DIR);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && e.name !== 'runtime')
+    .map((e) => e.name).sort()
+    .flatMap((name) => {
+      const own = readdirSync(join(dir, name)).sort().map((f) => `${GUESTS_DIR}/${name}/${f}`);
+      if (!own.some((f) => /\.(c|S)$/.test(f))) return []; // a directory being started
+      return [{
+        name, flags: GUEST_FLAGS,
+        sources: [...GUEST_RUNTIME, ...own.filter((f) => /\.(c|S)$/.test(f))],
+        headers: [...GUEST_HEADERS, ...own.filter((f) => f.endsWith('.h'))],
+        elf: join(ROOT, GUESTS_DIR, name, `${name}.elf`), hashFile: join(ROOT, GUESTS_DIR, name, `${name}.inputs.sha256`),
+      }];
+    });
+}
+
 const HELLO = {
   name: 'hello', sources: ['examples/bare/hello.c'], flags: [],
   elf: join(ROOT, 'examples/bare/hello.elf'), hashFile: join(ROOT, 'examples/bare/hello.inputs.sha256'),
@@ -135,8 +167,19 @@ function main(argv) {
     renameSync(compile(HELLO, out), out);
     return;
   }
+  const guests = guestTargets();
+  const guestOut = argv.indexOf('--guest-out');
+  if (guestOut >= 0) {
+    const [name, file] = [argv[guestOut + 1], argv[guestOut + 2]];
+    if (!name || !file) throw new Error('build-guests: --guest-out needs a guest name and a file name');
+    const target = guests.find((t) => t.name === name);
+    if (!target) throw new Error(`build-guests: no example guest '${name}' (guests: ${guests.map((t) => t.name).join(', ')})`);
+    const out = resolve(file);
+    renameSync(compile(target, out), out);
+    return;
+  }
   const programs = programTargets();
-  const all = [HELLO, WORKLOAD, WORKLOAD_MMU, ...programs];
+  const all = [HELLO, ...guests, WORKLOAD, WORKLOAD_MMU, ...programs];
   if (argv.includes('--list')) {
     process.stdout.write(JSON.stringify(all.map((t) => ({ name: t.name, elf: t.elf, sources: t.sources, flags: t.flags })), null, 1) + '\n');
     return;

@@ -24,6 +24,10 @@ size_t strlen(const char *s);
 int strcmp(const char *a, const char *b);
 char *strcpy(char *dst, const char *src);
 
+/* x0 as the program was entered with (saved by crt0): the DTB address when a hypervisor or a
+   Linux-style loader passes one, else 0. */
+extern uint64_t __boot_x0;
+
 /* Powers the board off through PSCI SYSTEM_OFF; prints the status first if it is not zero. */
 void _exit(int status) __attribute__((noreturn));
 

@@ -3,7 +3,9 @@
 //
 // _start: stack in .bss, FP/SIMD on, .bss zeroed, main(), then PSCI SYSTEM_OFF through HVC
 // (QEMU's virt firmware conduit is HVC when the guest starts at EL1). main's return value is
-// passed to _exit, which prints it if it is not zero.
+// passed to _exit, which prints it if it is not zero. x0 at entry is kept in __boot_x0: the DTB
+// address under a hypervisor or with a Linux-style boot (0 for QEMU's plain ELF boot, which puts
+// the DTB at the RAM base instead).
 
         .file   "crt0.S"
 
@@ -11,6 +13,7 @@
         .globl  _start
         .type   _start, %function
 _start:
+        mov     x19, x0
         adrp    x0, __stack_top
         add     x0, x0, :lo12:__stack_top
         mov     sp, x0
@@ -30,11 +33,21 @@ _start:
         stp     xzr, xzr, [x0], #16
         b       1b
 2:
+        adrp    x0, __boot_x0
+        str     x19, [x0, :lo12:__boot_x0]
         mov     x29, #0
         mov     x30, #0
         bl      main
         b       _exit
         .size   _start, . - _start
+
+        .bss
+        .balign 8
+        .globl  __boot_x0
+        .type   __boot_x0, %object
+__boot_x0:
+        .quad   0
+        .size   __boot_x0, 8
 
 // void _exit(int status): report a non-zero status, then power off.
         .text

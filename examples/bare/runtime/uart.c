@@ -1,14 +1,37 @@
 /* Console for bare-metal programs on the `virt` board: PL011 UART0 at 0x09000000. Writing the
-   data register (UARTDR, offset 0) sends a byte; QEMU's model and hvlab's never make the
-   transmitter busy, so there is no need to poll UARTFR.TXFF. Output is raw: '\n' is not turned
-   into "\r\n", so QEMU's and hvlab's captures compare byte for byte. */
+   data register (UARTDR, offset 0) sends a byte once UARTFR.TXFF (bit 5) is clear. QEMU's model
+   and hvlab's bare board never fill the FIFO, but a hypervisor's emulated SBSA UART may, and the
+   poll costs one load. Output is raw: '\n' is not turned into "\r\n", so QEMU's and hvlab's
+   captures compare byte for byte.
+
+   Every device access is one 32-bit LDR/STR with a plain base register (no writeback, no pair,
+   no SIMD), written in inline assembly so the compiler cannot pick another form: a hypervisor
+   emulates MMIO from the data-abort syndrome, which is valid only for such single accesses
+   (Arm ARM, ESR_ELx ISS encoding for a Data Abort: ISV). */
 #include "bare.h"
 
-#define UART0_DR ((volatile uint32_t *)0x09000000UL)
+#define UART0_BASE 0x09000000UL
+#define UART_DR 0x00
+#define UART_FR 0x18
+#define UART_FR_TXFF (1u << 5)
+
+static inline uint32_t uart_read(unsigned long off)
+{
+    uint32_t v;
+    __asm__ volatile("ldr %w0, [%1]" : "=r"(v) : "r"(UART0_BASE + off) : "memory");
+    return v;
+}
+
+static inline void uart_write(unsigned long off, uint32_t v)
+{
+    __asm__ volatile("str %w0, [%1]" : : "rZ"(v), "r"(UART0_BASE + off) : "memory");
+}
 
 int putchar(int c)
 {
-    *UART0_DR = (uint32_t)(unsigned char)c;
+    while (uart_read(UART_FR) & UART_FR_TXFF)
+        ;
+    uart_write(UART_DR, (uint32_t)(unsigned char)c);
     return (unsigned char)c;
 }
 
