@@ -53,7 +53,7 @@ describe('hypervisor: domain lifecycle', function () {
 
   it('on_crash = "restart": a crash reboots the domain', () => {
     const file = writeSystem([{ name: 'c', kernel: 'crash', extra: ['on_crash = "restart"'] }]);
-    const r = runInProcess(file, ['--max-insns', '400000']);
+    const r = runInProcess(file, ['--max-insns', '1000']);
     assert.equal(r.code, 0);
     assert.match(r.err, /instruction limit reached/);
     assert.ok(consoleOf(r.out, 'c').filter((l) => l === 'crashing').length >= 2, r.out);

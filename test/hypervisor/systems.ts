@@ -39,8 +39,10 @@ export function writeSystem(domains: DomainSpec[], opts: { cpus?: number; schedu
 
 export interface RunOutput { code: number; out: string; err: string }
 
+/** Runs in-process; a run given no --max-insns is capped (a test must end even if a guest hangs). */
 export function runInProcess(file: string, args: string[] = []): RunOutput {
   let out = '', err = '';
+  if (!args.includes('--max-insns')) args = [...args, '--max-insns', '20000000'];
   const code = runSystem([file, ...args], (b) => { out += b.toString('utf8'); }, (s) => { err += s; });
   return { code, out, err };
 }
