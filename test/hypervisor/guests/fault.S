@@ -32,10 +32,12 @@ elr: .asciz " ELR-bad="
   .balign 2048
 vectors:
   .rept 4
-  b sync_handler
+  b .
   .balign 0x80
   .endr
-  .rept 12
+  b sync_handler               // current EL with SPx, synchronous (offset 0x200)
+  .balign 0x80
+  .rept 11
   b .
   .balign 0x80
   .endr
