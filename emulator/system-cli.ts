@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { launchSystem, SystemConfigError } from './hypervisor/launch';
 import { UsageError } from './cli-options';
+import { linePrefixer } from './hypervisor/console';
 import type { Hypervisor } from './hypervisor/hypervisor';
 import type { StopReason } from './cpu/cpu';
 
@@ -68,7 +69,9 @@ export function runSystem(argv: string[], out: (b: Buffer) => void, err: (s: str
   const flush = (): void => { if (bytes.length) { out(Buffer.from(bytes)); bytes.length = 0; } };
   let sys;
   try {
-    sys = launchSystem(o.file, { uartOut: (b) => { bytes.push(b); if (b === 10 || bytes.length > 4096) flush(); }, quantum: o.quantum });
+    const uartOut = (b: number): void => { bytes.push(b); if (b === 10 || bytes.length > 4096) flush(); };
+    // A UART passed through to a guest is the guest's own: its stream, printed apart.
+    sys = launchSystem(o.file, { uartOut, uart1Out: linePrefixer('uart1| ', uartOut), quantum: o.quantum });
   } catch (e) {
     if (e instanceof SystemConfigError) { err(e.message + '\n'); return 1; }
     throw e;

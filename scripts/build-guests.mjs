@@ -5,6 +5,8 @@
 //                                         from its directory's sources + examples/guests/runtime
 //   .test-cache/programs/<name>.elf       every test program in test/programs/ (C or assembly)
 //   .test-cache/bench/workload.elf        the benchmark workload (bench/workload.c)
+//   .test-cache/hypervisor/<name>.elf     the hypervisor test guests (test/hypervisor/guests/*.S,
+//                                         assembly with no runtime, linked at guest RAM 0x40000000)
 // Each links with the runtime in examples/bare/runtime (crt0, PL011 console, printf, string).
 //
 // Outputs are rebuilt only when their inputs change (a SHA-256 over flags and source contents).
@@ -57,8 +59,8 @@ function sha256(...parts) {
 }
 
 function inputsHash(target) {
-  const files = [...RUNTIME, `${RUNTIME_DIR}/bare.h`, LINK_SCRIPT, ...target.sources, ...(target.headers ?? [])];
-  return sha256(JSON.stringify(target.flags), ...files.flatMap((f) => [f, readFileSync(join(ROOT, f))]));
+  const files = [...(target.asmOnly ? [] : [...RUNTIME, `${RUNTIME_DIR}/bare.h`, LINK_SCRIPT]), ...target.sources, ...(target.headers ?? [])];
+  return sha256(JSON.stringify(target.asmOnly ? HV_GUEST_LINK : target.flags), ...files.flatMap((f) => [f, readFileSync(join(ROOT, f))]));
 }
 
 /** The flags at the start of a directive's text (words beginning with '-'); the rest is comment. */
@@ -116,6 +118,23 @@ function guestTargets() {
     });
 }
 
+const HV_GUEST_DIR = 'test/hypervisor/guests';
+
+/** The hypervisor's test guests: one assembly file each, sharing the headers beside them. */
+function hvGuestTargets() {
+  const dir = join(ROOT, HV_GUEST_DIR);
+  if (!existsSync(dir)) return [];
+  const headers = readdirSync(dir).filter((f) => f.endsWith('.inc')).sort().map((f) => `${HV_GUEST_DIR}/${f}`);
+  return readdirSync(dir).filter((f) => f.endsWith('.S')).sort().map((f) => {
+    const name = f.replace(/\.S$/, '');
+    return { name, asmOnly: true, sources: [`${HV_GUEST_DIR}/${f}`], headers, flags: [], elf: join(CACHE, 'hypervisor', `${name}.elf`), hashFile: join(CACHE, 'hypervisor', `${name}.inputs`) };
+  });
+}
+
+/** Guest RAM's IPA (GUEST_RAM_BASE): a domain's ELF is loaded at its link addresses. */
+const HV_GUEST_LINK = ['-nostdlib', '-nostartfiles', '-static', '-fno-pie', '-no-pie', '-march=armv8-a', `-I${HV_GUEST_DIR}`, '-Itest/system-programs',
+  '-Wl,-N', '-Wl,-Ttext=0x40000000', '-Wl,-e,_start', '-Wl,--build-id=none', '-Wl,-z,noexecstack'];
+
 const HELLO = {
   name: 'hello', sources: ['examples/bare/hello.c'], flags: [],
   elf: join(ROOT, 'examples/bare/hello.elf'), hashFile: join(ROOT, 'examples/bare/hello.inputs.sha256'),
@@ -134,7 +153,8 @@ const WORKLOAD_MMU = {
 function compile(target, outFile) {
   mkdirSync(dirname(outFile), { recursive: true });
   const tmp = `${outFile}.tmp-${process.pid}`;
-  const args = [...BASE_FLAGS, ...target.flags, ...RUNTIME, ...target.sources, '-o', tmp, '-lgcc'];
+  const args = target.asmOnly ? [...HV_GUEST_LINK, ...target.sources, '-o', tmp]
+    : [...BASE_FLAGS, ...target.flags, ...RUNTIME, ...target.sources, '-o', tmp, '-lgcc'];
   try {
     execFileSync(CC, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (e) {
@@ -179,7 +199,7 @@ function main(argv) {
     return;
   }
   const programs = programTargets();
-  const all = [HELLO, ...guests, WORKLOAD, WORKLOAD_MMU, ...programs];
+  const all = [HELLO, ...guests, WORKLOAD, WORKLOAD_MMU, ...programs, ...hvGuestTargets()];
   if (argv.includes('--list')) {
     process.stdout.write(JSON.stringify(all.map((t) => ({ name: t.name, elf: t.elf, sources: t.sources, flags: t.flags })), null, 1) + '\n');
     return;

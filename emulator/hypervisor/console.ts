@@ -43,3 +43,14 @@ export class ConsoleMux {
     for (const b of Buffer.from(s, 'utf8')) this.emit(b);
   }
 }
+
+/** A byte sink that starts every line with `prefix` (a passed-through UART's own output stream). */
+export function linePrefixer(prefix: string, emit: (byte: number) => void): (byte: number) => void {
+  let atStart = true;
+  const p = Buffer.from(prefix, 'utf8');
+  return (b) => {
+    if (atStart) for (const x of p) emit(x);
+    emit(b);
+    atStart = b === 10;
+  };
+}

@@ -177,8 +177,14 @@ export class Hypervisor implements El2Software {
       v.ctx.cntvoff = 0n;
     }
     d.state = 'running';
+    // A vCPU still current on a CPU (the one that asked for the reboot) must get its new context
+    // loaded, and the old one on the CPU must not be saved over it: see schedule().
+    for (const v of d.vcpus) this.freshContext.add(v);
     this.wake(d.vcpus[0]);
   }
+
+  /** vCPUs whose saved context was reset (domain restart) and is newer than what a CPU holds. */
+  private readonly freshContext = new Set<Vcpu>();
 
   /** Host RAM a domain may name in hypercalls besides its own: its shared regions. */
   sharedRamOf(d: Domain): { pa: number; size: number }[] {
@@ -531,7 +537,7 @@ export class Hypervisor implements El2Software {
     }
     const dec = this.scheduler.pick(cpu.index, now, cur && cur.state === 'runnable' ? cur : undefined);
     const next = dec.vcpu;
-    if (next !== cur) {
+    if (next !== cur || cur !== undefined && this.freshContext.has(cur)) {
       if (cur) this.switchOut(cpu, cur);
       if (next) this.switchIn(cpu, next, now);
       this.charge(cpu, this.costs.switchNs, next?.domain);
@@ -552,7 +558,8 @@ export class Hypervisor implements El2Software {
   }
 
   private switchOut(cpu: Cpu, v: Vcpu): void {
-    v.ctx.save(cpu);
+    // A reset context (restart) replaces what the CPU holds of the vCPU's previous life.
+    if (!this.freshContext.has(v)) v.ctx.save(cpu);
     this.vgicSwitch?.out(cpu, v);
     // The guest's timers must not fire for whoever runs next.
     msr(cpu, 'CNTV_CTL_EL0', 0);

@@ -8,6 +8,8 @@ import type { SystemDescription } from '../config/types';
 import { VirtBoard } from '../machine/virt-board';
 import { Hypervisor, type HypervisorOptions } from './hypervisor';
 import { createScheduler } from './sched';
+import { Passthrough } from './passthrough';
+import { linePrefixer } from './console';
 import { VirtualGicV3 } from './vgic/vgic';
 
 export class SystemConfigError extends Error {
@@ -17,6 +19,12 @@ export class SystemConfigError extends Error {
 export interface LaunchOptions extends HypervisorOptions {
   /** Bytes the hypervisor writes to UART0 (the domain consoles, prefixed, and its own messages). */
   uartOut: (byte: number) => void;
+  /**
+   * Bytes a guest writes to the board's second PL011 (0x09040000, INTID 40), which exists for a
+   * domain to be given by passthrough (`iomem = [ "9040,1" ]`, `irqs = [ 40 ]`): the guest's own
+   * device, not a hypervisor console. Default: UART0, each line prefixed "uart1| ".
+   */
+  uart1Out?: (byte: number) => void;
   files?: FileAccess;
   quantum?: number;
 }
@@ -37,10 +45,12 @@ export function launchSystem(file: string, opts: LaunchOptions): RunningSystem {
   const { system, warnings } = loadSystem(file, opts.files);
   const board = new VirtBoard({
     cpu: 'cortex-a53', smp: system.cpus, memory: system.memoryBytes, virtualization: true, uartOut: opts.uartOut, quantum: opts.quantum,
+    uart1Out: opts.uart1Out ?? linePrefixer('uart1| ', opts.uartOut),
   });
   const hv = new Hypervisor(board, system, opts);
   hv.scheduler = createScheduler(system.scheduler, system.cpus);
   hv.vgic = new VirtualGicV3(hv);
+  new Passthrough(hv);
   hv.buildDomains();
   return { board, hypervisor: hv, system, warnings };
 }

@@ -5,6 +5,9 @@ export const VIRT = {
   GIC_REDIST: 0x080a0000,
   UART0: 0x09000000,
   RTC: 0x09010000,
+  /** QEMU virt's second PL011 slot (VIRT_SECURE_UART in QEMU 7.2, which maps nothing there for -M virt). */
+  UART1: 0x09040000,
   RAM: 0x40000000,
   UART0_SPI: 1, // INTID 33
+  UART1_SPI: 8, // INTID 40
 } as const;

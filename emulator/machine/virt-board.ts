@@ -63,6 +63,12 @@ export interface BoardOptions {
   virtualization?: boolean;
   /** Bytes the guest writes to UART0. */
   uartOut: (byte: number) => void;
+  /**
+   * Bytes written to a second PL011 at 0x09040000 (SPI 8 = INTID 40); the UART exists only when
+   * this is given. Hypervisor systems have it, as a device to pass through to a guest; a bare
+   * `-M virt` run has none, as QEMU 7.2 (so its runs stay byte-identical to QEMU's).
+   */
+  uart1Out?: (byte: number) => void;
   /** Instructions per CPU per round (see the header); default 10,000. */
   quantum?: number;
   /** What the RTC reads at virtual time 0 (seconds since 1970); default 2023-11-14 22:13:20 UTC. */
@@ -89,6 +95,8 @@ export class VirtBoard implements CpuEnvironment, PsciPlatform {
   readonly cpus: Cpu[] = [];
   readonly uart0: Pl011;
   readonly rtc: Pl031;
+  /** The second PL011 (BoardOptions.uart1Out), or undefined. */
+  readonly uart1: Pl011 | undefined;
   readonly gic: GicV3;
   readonly timers: GenericTimer[] = [];
   readonly psci: PsciFirmware;
@@ -139,6 +147,10 @@ export class VirtBoard implements CpuEnvironment, PsciPlatform {
 
     this.uart0 = new Pl011('pl011@9000000', opts.uartOut, (level) => this.gic.setSpiLevel(32 + VIRT.UART0_SPI, level), () => this.nowNs());
     this.mem.map(VIRT.UART0, this.uart0);
+    if (opts.uart1Out) {
+      this.uart1 = new Pl011('pl011@9040000', opts.uart1Out, (level) => this.gic.setSpiLevel(32 + VIRT.UART1_SPI, level));
+      this.mem.map(VIRT.UART1, this.uart1);
+    }
     this.rtc = new Pl031('pl031@9010000', {
       epochSeconds: opts.rtcEpochSeconds ?? DEFAULT_RTC_EPOCH, now: () => this.nowNs(), onIrq: (level) => this.gic.setSpiLevel(32 + 2, level),
     });

@@ -11,7 +11,8 @@ export const ROOT = resolve(__dirname, '../../..');
 export const CLI = join(ROOT, 'dist/cli.js');
 
 export function buildGuest(name: string): string {
-  const elf = cachePath('hypervisor', `${name}.elf`);
+  // Linked at 0x40200000 like the bare-board programs (QEMU then has room for its DTB below).
+  const elf = cachePath('hypervisor-bare', `${name}.elf`);
   execFileSync('aarch64-linux-gnu-gcc', ['-nostdlib', '-static', `-I${join(ROOT, 'test/system-programs')}`, '-Wl,-Ttext=0x40200000',
     '-Wl,--build-id=none', '-o', elf, join(ROOT, 'test/hypervisor/guests', `${name}.S`)]);
   return elf;
