@@ -98,6 +98,12 @@ const WORKLOAD_MMU = {
   elf: join(CACHE, 'bench/workload-mmu.elf'), hashFile: join(CACHE, 'bench/workload-mmu.inputs'),
 };
 
+/** Guests of the hypervisor's isolation tests (test/hypervisor/guests/, assembly or C). */
+const ISOLATION_GUESTS = ['adversary.S', 'victim.c'].map((f) => {
+  const name = f.replace(/\.(c|S)$/, '');
+  return { name, sources: [`test/hypervisor/guests/${f}`], flags: [], elf: join(CACHE, 'guests', `${name}.elf`), hashFile: join(CACHE, 'guests', `${name}.inputs`) };
+});
+
 /** Compiles and links one target into `outFile`; throws with the compiler's message on failure. */
 function compile(target, outFile) {
   mkdirSync(dirname(outFile), { recursive: true });
@@ -136,7 +142,7 @@ function main(argv) {
     return;
   }
   const programs = programTargets();
-  const all = [HELLO, WORKLOAD, WORKLOAD_MMU, ...programs];
+  const all = [HELLO, WORKLOAD, WORKLOAD_MMU, ...ISOLATION_GUESTS, ...programs];
   if (argv.includes('--list')) {
     process.stdout.write(JSON.stringify(all.map((t) => ({ name: t.name, elf: t.elf, sources: t.sources, flags: t.flags })), null, 1) + '\n');
     return;
