@@ -98,6 +98,12 @@ const WORKLOAD_MMU = {
   elf: join(CACHE, 'bench/workload-mmu.elf'), hashFile: join(CACHE, 'bench/workload-mmu.inputs'),
 };
 
+/** The hypercall round-trip guest of `npm run bench` (N xen_version calls timed with CNTVCT). */
+const HYPERCALL_BENCH = {
+  name: 'hypercall', sources: ['bench/hypercall.S'], flags: [],
+  elf: join(CACHE, 'bench/hypercall.elf'), hashFile: join(CACHE, 'bench/hypercall.inputs'),
+};
+
 /** Guests of the hypervisor's isolation tests (test/hypervisor/guests/, assembly or C). */
 const ISOLATION_GUESTS = ['adversary.S', 'victim.c'].map((f) => {
   const name = f.replace(/\.(c|S)$/, '');
@@ -142,7 +148,7 @@ function main(argv) {
     return;
   }
   const programs = programTargets();
-  const all = [HELLO, WORKLOAD, WORKLOAD_MMU, ...ISOLATION_GUESTS, ...programs];
+  const all = [HELLO, WORKLOAD, WORKLOAD_MMU, HYPERCALL_BENCH, ...ISOLATION_GUESTS, ...programs];
   if (argv.includes('--list')) {
     process.stdout.write(JSON.stringify(all.map((t) => ({ name: t.name, elf: t.elf, sources: t.sources, flags: t.flags })), null, 1) + '\n');
     return;
