@@ -1,8 +1,9 @@
 // `npm run bench`: hvlab against QEMU on the same CPU-bound bare-metal workload (bench/workload.c),
 // run twice — MMU off, and MMU on (bench/mmu-on.S: 4 KiB-granule identity map) — plus the
-// register-representation microbenchmark (bench/regrep.ts).
+// register-representation microbenchmark (bench/regrep.ts), and the hypervisor's figures
+// (bench/hypervisor.ts: a domain's slowdown against the bare board, the hypercall round trip).
 //
-//   node out/bench/run.js [--json] [--no-regrep] [--runs N]
+//   node out/bench/run.js [--json] [--no-regrep] [--no-hypervisor] [--runs N]
 //
 // Builds the workload (scripts/build-guests.mjs), runs it with
 //   node dist/cli.js run -M virt -cpu max -nographic -kernel workload.elf --stats
@@ -14,6 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { formatRegrep, runRegrep, type RegrepResult } from './regrep';
+import { formatHypervisorBench, runHypervisorBench, type HypervisorBenchResult } from './hypervisor';
 
 const ROOT = resolve(__dirname, '../..');
 const WORKLOADS = [
@@ -59,6 +61,7 @@ interface BenchResult {
   cli: string;
   workloads: WorkloadResult[];
   regrep?: RegrepResult;
+  hypervisor?: HypervisorBenchResult;
 }
 
 /** Best of `runs` on hvlab and on QEMU for one workload ELF (the machine may be busy). */
@@ -104,6 +107,9 @@ function main(argv: string[]): number {
   const measured = WORKLOADS.map((w) => measure(w.label, w.elf, cli, runs));
   const result: BenchResult = { cli, workloads: measured.map(({ hvChecksum: _h, ...r }) => r) };
   if (!argv.includes('--no-regrep')) result.regrep = runRegrep();
+  if (!argv.includes('--no-hypervisor')) {
+    result.hypervisor = runHypervisorBench(WORKLOADS[0].elf, join(ROOT, '.test-cache/bench/hypercall.elf'), runs);
+  }
 
   if (json) {
     process.stdout.write(JSON.stringify(result, null, 1) + '\n');
@@ -121,8 +127,9 @@ function main(argv: string[]): number {
       process.stdout.write(rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n') + '\n\n');
     }
     if (result.regrep) process.stdout.write(formatRegrep(result.regrep) + '\n');
+    if (result.hypervisor) process.stdout.write(formatHypervisorBench(result.hypervisor) + '\n');
   }
-  return measured.every((r) => r.checksumsMatch) && (result.regrep?.verified ?? true) ? 0 : 1;
+  return measured.every((r) => r.checksumsMatch) && (result.regrep?.verified ?? true) && (result.hypervisor?.slowdown.checksumsMatch ?? true) ? 0 : 1;
 }
 
 process.exitCode = main(process.argv.slice(2));

@@ -125,7 +125,8 @@ function hvGuestTargets() {
   const dir = join(ROOT, HV_GUEST_DIR);
   if (!existsSync(dir)) return [];
   const headers = readdirSync(dir).filter((f) => f.endsWith('.inc')).sort().map((f) => `${HV_GUEST_DIR}/${f}`);
-  return readdirSync(dir).filter((f) => f.endsWith('.S')).sort().map((f) => {
+  // adversary.S links with the bare runtime (ISOLATION_GUESTS below); the others stand alone.
+  return readdirSync(dir).filter((f) => f.endsWith('.S') && f !== 'adversary.S').sort().map((f) => {
     const name = f.replace(/\.S$/, '');
     return { name, asmOnly: true, sources: [`${HV_GUEST_DIR}/${f}`], headers, flags: [], elf: join(CACHE, 'hypervisor', `${name}.elf`), hashFile: join(CACHE, 'hypervisor', `${name}.inputs`) };
   });
@@ -148,6 +149,18 @@ const WORKLOAD_MMU = {
   name: 'workload-mmu', sources: ['bench/workload.c', 'bench/mmu-on.S'], flags: ['-DHVLAB_MMU'],
   elf: join(CACHE, 'bench/workload-mmu.elf'), hashFile: join(CACHE, 'bench/workload-mmu.inputs'),
 };
+
+/** The hypercall round-trip guest of `npm run bench` (N xen_version calls timed with CNTVCT). */
+const HYPERCALL_BENCH = {
+  name: 'hypercall', sources: ['bench/hypercall.S'], flags: [],
+  elf: join(CACHE, 'bench/hypercall.elf'), hashFile: join(CACHE, 'bench/hypercall.inputs'),
+};
+
+/** Guests of the hypervisor's isolation tests (test/hypervisor/guests/, assembly or C). */
+const ISOLATION_GUESTS = ['adversary.S', 'victim.c'].map((f) => {
+  const name = f.replace(/\.(c|S)$/, '');
+  return { name, sources: [`test/hypervisor/guests/${f}`], flags: [], elf: join(CACHE, 'guests', `${name}.elf`), hashFile: join(CACHE, 'guests', `${name}.inputs`) };
+});
 
 /** Compiles and links one target into `outFile`; throws with the compiler's message on failure. */
 function compile(target, outFile) {
@@ -199,7 +212,7 @@ function main(argv) {
     return;
   }
   const programs = programTargets();
-  const all = [HELLO, ...guests, WORKLOAD, WORKLOAD_MMU, ...programs, ...hvGuestTargets()];
+  const all = [HELLO, ...guests, WORKLOAD, WORKLOAD_MMU, HYPERCALL_BENCH, ...ISOLATION_GUESTS, ...programs, ...hvGuestTargets()];
   if (argv.includes('--list')) {
     process.stdout.write(JSON.stringify(all.map((t) => ({ name: t.name, elf: t.elf, sources: t.sources, flags: t.flags })), null, 1) + '\n');
     return;

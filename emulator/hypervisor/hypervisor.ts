@@ -317,16 +317,21 @@ export class Hypervisor implements El2Software {
     this.vgic?.sync(cpu, v);
     const trap = describeTrap(cpu, ev, v);
     if (this.trapObservers.length) {
-      if (this.resumeTrap[cpu.index] !== undefined) {
-        this.resumeTrap[cpu.index] = undefined;
-      } else {
+      const held = this.resumeTrap[cpu.index];
+      // An interrupt taken before the held trap's instruction re-executes keeps it held.
+      this.resumeTrap[cpu.index] = held && held.kind === 'sync' && ev.kind !== 'sync' ? held : undefined;
+      if (!held || held.kind !== ev.kind || held.esr !== ev.esr || held.pc !== ev.pc) {
         for (const o of this.trapObservers) {
           const stop = o(trap);
           if (stop) {
-            // Stopped before the hypervisor handles it: undo the exception entry so that the run
-            // resumes by re-executing (or re-taking) it, and let it through once then.
+            // Stopped before the hypervisor handles it: undo the whole exception entry — PSTATE
+            // from SPSR_EL2 and the PC of the instruction the exception belongs to (for HVC the
+            // HVC itself, not ELR_EL2 after it) — so that the run resumes by re-executing (or
+            // re-taking) it at the guest's EL, and let that same trap through once then.
             this.resumeTrap[cpu.index] = ev;
-            cpu.pc = mrs(cpu, 'ELR_EL2');
+            msr(cpu, 'ELR_EL2', ev.pc);
+            this.handling = undefined;
+            exceptionReturn(cpu);
             cpu.stop(stop);
           }
         }

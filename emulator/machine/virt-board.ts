@@ -416,7 +416,11 @@ export class VirtBoard implements CpuEnvironment, PsciPlatform {
       } finally {
         this.running = -1;
       }
-      this.turnUsed += done + cpu.takeChargedNs();
+      // A debugger stop leaves the time EL2 software charged in this turn on the CPU: the turn
+      // resumes with the budget it had, so a stopped-and-resumed run interleaves the CPUs exactly
+      // as one without the stop (the charge is taken at the end of the resumed run).
+      const held = cpu.stopReason !== undefined && cpu.stopReason !== CPU_OFF_STOP;
+      this.turnUsed += done + (held ? 0 : cpu.takeChargedNs());
       if (this.turnUsed > this.roundLen) {
         this.debtNs[i] += this.turnUsed - this.roundLen;
         this.turnUsed = this.roundLen;
