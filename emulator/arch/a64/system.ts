@@ -261,7 +261,7 @@ export const SYSTEM: EncodingSpec[] = [
     // once; otherwise it is trapped if a higher EL asks for it (wfxTrap), else the PE sleeps after
     // it until an interrupt line rises, and the board skips virtual time meanwhile.
     name: 'WFI', cls: 'system', pattern: '11010101000000110010000001111111',
-    exec: (cpu, i) => {
+    exec: (cpu) => {
       if (cpu.interruptPending()) return;
       wfxTrap(cpu, 0);
       cpu.waitingForInterrupt = true;
@@ -276,7 +276,7 @@ export const SYSTEM: EncodingSpec[] = [
     // otherwise the PE sleeps until a WFE wake-up event (cpu.ts waitingForEvent; the board wakes
     // it for SEV, a global monitor clear, the timer event stream, or an interrupt it would take).
     name: 'WFE', cls: 'system', pattern: '11010101000000110010000001011111',
-    exec: (cpu, i) => {
+    exec: (cpu) => {
       if (cpu.consumeEvent() || cpu.interruptWouldBeTaken()) return;
       wfxTrap(cpu, 1);
       cpu.waitingForInterrupt = true;
