@@ -37,6 +37,8 @@ export interface TrapFilter {
   classes?: readonly TrapClass[];
   /** Faulting IPA in [from, to) (aborts only: a filter with an IPA range never matches an HVC). */
   ipa?: { from: bigint; to: bigint };
+  /** Data aborts by direction, from ESR_EL2.ISS.WnR (bit 6; a filter with an access never matches other classes). */
+  access?: 'read' | 'write';
   /** Further condition (the debugger's conditional breakpoints). */
   when?: (ev: HypervisorTrapEvent) => boolean;
 }
@@ -56,6 +58,7 @@ export function matchesTrap(f: TrapFilter, ev: HypervisorTrapEvent): boolean {
   if (f.vcpu !== undefined && ev.vcpu !== f.vcpu) return false;
   if (f.classes && !f.classes.includes(trapClass(ev))) return false;
   if (f.ipa && (ev.ipa === undefined || ev.ipa < f.ipa.from || ev.ipa >= f.ipa.to)) return false;
+  if (f.access && (trapClass(ev) !== 'dabt' || (((ev.esr >>> 6) & 1) ? 'write' : 'read') !== f.access)) return false;
   if (f.when && !f.when(ev)) return false;
   return true;
 }

@@ -60,11 +60,11 @@ const SPSR_EL2H = 0x9n;
 
 /**
  * HCR_EL2 while a guest runs (Arm ARM D13.2 HCR_EL2): VM (stage 2), SWIO, PTW, FMO/IMO/AMO
- * (physical interrupts to EL2, virtual ones to the guest, ICC_* -> ICV_*), TSC (SMC traps, for
- * PSCI over SMC), RW (EL1 is AArch64). The bits for traps the CPU implements later (TWI, TID3,
- * TSW, TACR) are added by `guestHcr` when the CPU accepts them.
+ * (physical interrupts to EL2, virtual ones to the guest, ICC_* -> ICV_*), TWI/TWE (WFI blocks
+ * the vCPU, WFE yields), TID3 (ID registers sanitised), TSC (SMC traps, for PSCI over SMC), TSW
+ * (set/way cache maintenance), RW (EL1 is AArch64) — the set Xen uses (HCR_GUEST_FLAGS).
  */
-const HCR_GUEST_BASE = (1 << 0) | (1 << 1) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 19) | (1 << 31);
+const HCR_GUEST_BASE = (1 << 0) | (1 << 1) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 13) | (1 << 14) | (1 << 18) | (1 << 19) | (1 << 22) | (1 << 31);
 /** HCR_EL2 while the CPU is idle at EL2: interrupts still routed to EL2, no stage 2. */
 const HCR_IDLE = (1 << 3) | (1 << 4) | (1 << 5) | (1 << 31);
 /** CNTHCTL_EL2: EL1PCTEN (EL1/EL0 read the physical counter); EL1PCEN = 0 (the EL1 physical timer traps). */
@@ -422,7 +422,9 @@ export class Hypervisor implements El2Software {
         if (v.state !== 'blocked') continue;
         const t = this.timerDeadline(v);
         if (t !== undefined && t <= now) {
-          this.vgic?.raise(v, PPI_VTIMER);
+          // HW-mapped like a vtimer interrupt taken while the vCPU runs: switch-in makes the
+          // physical PPI active, so restoring the timer does not signal it a second time.
+          this.vgic?.raise(v, PPI_VTIMER, { hwIntid: PPI_VTIMER });
           this.wake(v);
         }
       }
@@ -577,6 +579,8 @@ export class Hypervisor implements El2Software {
     // The vtimer's physical active state first, so that restoring its CTL cannot signal it again.
     this.vgicSwitch?.in(cpu, v);
     v.ctx.restore(cpu);
+    // From here the CPU holds this life's context: the next switch-out saves it.
+    this.freshContext.delete(v);
     v.pcpu = cpu.index;
     v.switches++;
     v.lastIn = now;

@@ -116,6 +116,13 @@ function systemRegister(ctx: TrapContext, iss: number): TrapOutcome {
     set(sanitiseIdRegister(crm, op2, mrsKey(cpu, (3 << 14) | (crn << 7) | (crm << 3) | op2)));
     return { next: 'resume', costNs: hv.costs.trapNs };
   }
+  // DC ISW/CSW/CISW (SYS 1, 0, C7, C6/C10/C14, 2), trapped by HCR_EL2.TSW: set/way operations
+  // act on the physical CPU's caches, which a guest must not control; with no caches modelled
+  // there is nothing to clean, so they complete (Xen cleans the whole guest instead).
+  if (op0 === 1 && op1 === 0 && crn === 7 && (crm === 6 || crm === 10 || crm === 14) && op2 === 2 && !read) {
+    skipInstruction(cpu);
+    return { next: 'resume', costNs: hv.costs.trapNs };
+  }
   hv.say(`${vcpu.label}: trapped ${read ? 'MRS' : 'MSR'} S${op0}_${op1}_C${crn}_C${crm}_${op2} at PC 0x${mrs(cpu, 'ELR_EL2').toString(16)}: UNDEFINED injected`);
   injectUndefined(cpu);
   return { next: 'resume', costNs: hv.costs.trapNs };

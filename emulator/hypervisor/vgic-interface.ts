@@ -5,6 +5,21 @@
 import type { Cpu } from '../cpu/cpu';
 import type { Domain, Vcpu } from './domain';
 
+/** One virtual interrupt as the debugger shows it (GICD/GICR state of the domain's vGIC). */
+export interface VirtualInterruptView {
+  intid: number;
+  /** The vCPU whose bank holds it (SGIs/PPIs), or the SPI's target vCPU. */
+  vcpu: number;
+  enabled: boolean;
+  pending: boolean;
+  active: boolean;
+  priority: number;
+  group: number;
+  edge: boolean;
+  /** Physical INTID behind it (HW bit in the list register), or -1. */
+  hwIntid: number;
+}
+
 export interface VirtualGic {
   /** Creates the domain's vGIC state and registers its MMIO regions (GICD, GICR frames). */
   attach(domain: Domain): void;
@@ -28,4 +43,6 @@ export interface VirtualGic {
   maintenance(cpu: Cpu, vcpu: Vcpu): void;
   /** A trapped ICC_SGI1R_EL1 write by `vcpu` (virtual IPIs). Returns the vCPUs that got one. */
   sgi(vcpu: Vcpu, value: bigint): Vcpu[];
+  /** Every interrupt of the domain that is not in its reset state (enabled, pending, active or prioritised). */
+  interruptsOf(domain: Domain): VirtualInterruptView[];
 }

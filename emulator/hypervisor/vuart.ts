@@ -16,18 +16,37 @@ export class VirtualUart implements MmioHandler {
   readonly base = VUART_BASE;
   readonly size = 0x1000;
   readonly uart: Pl011;
+  /**
+   * Console input not yet in the receive FIFO. Bytes enter the FIFO as it has room (one at a time
+   * with the FIFO off, as the bare board feeds stdin): a guest polling FR/DR, or draining on its
+   * RX interrupt, sees every byte in order, none lost to an overrun.
+   */
+  private readonly pending: number[] = [];
 
   constructor(output: (byte: number) => void, irq: (level: boolean) => void) {
     this.uart = new Pl011('vuart', output, irq);
   }
 
   read(_vcpu: Vcpu, offset: number, size: number): bigint {
-    return BigInt(this.uart.read(offset, size) >>> 0);
+    this.pump();
+    const value = this.uart.read(offset, size) >>> 0;
+    this.pump();
+    return BigInt(value);
   }
 
   write(_vcpu: Vcpu, offset: number, size: number, value: bigint): void {
     this.uart.write(offset, size, Number(value & 0xffffffffn));
+    this.pump();
   }
 
-  receive(bytes: Uint8Array): void { this.uart.receive(bytes); }
+  receive(bytes: Uint8Array): void {
+    for (const b of bytes) this.pending.push(b);
+    this.pump();
+  }
+
+  private pump(): void {
+    let n = 0;
+    while (n < this.pending.length && this.uart.canReceive()) this.uart.receiveByte(this.pending[n++]);
+    if (n) this.pending.splice(0, n);
+  }
 }

@@ -141,7 +141,7 @@ describe('WFI / WFE traps (EC 0x01)', () => {
     ev.run(2);
     assert.equal(ev.el, 1);
     assert.equal(ev.pc, BigInt(RAM + 8));
-    assert.equal(ev.eventRegister, false, 'WFE consumed the event');
+    assert.equal(ev.eventRegister, 0, 'WFE consumed the event');
   });
 
   it('a WFI that would not sleep (interrupt pending, even masked) is not trapped', () => {

@@ -34,7 +34,7 @@ describe('hypervisor trap breakpoints', function () {
     const { sys, out } = launch();
     const hook = new HypervisorTrapHook(sys.hypervisor);
     hook.logging = true;
-    const bp = hook.add({ domain: 'gp', classes: ['dabt'], ipa: VUART }, { once: true });
+    const bp = hook.add({ domain: 'gp', classes: ['dabt'], ipa: VUART, access: 'write' }, { once: true });
     const stop = sys.board.run(2e8);
     assert.equal(stop?.kind, 'breakpoint');
     const ev = hook.stopped!;

@@ -25,7 +25,7 @@ import { NUM_LRS } from '../../devices/gic/constants';
 import { mrs, msr } from '../arch-state';
 import type { Domain, Vcpu } from '../domain';
 import type { Hypervisor } from '../hypervisor';
-import type { VirtualGic } from '../vgic-interface';
+import type { VirtualGic, VirtualInterruptView } from '../vgic-interface';
 import type { VirqState } from './irq-state';
 import { VgicDistributorMmio, VgicDomainState, VgicRedistributorMmio, type VgicMmioHost } from './mmio';
 
@@ -50,6 +50,20 @@ export class VirtualGicV3 implements VirtualGic {
     const s = this.states.get(d);
     if (!s) throw new Error(`vgic: domain ${d.name} has no vGIC`);
     return s;
+  }
+
+  interruptsOf(d: Domain): VirtualInterruptView[] {
+    const st = this.states.get(d);
+    if (!st) return [];
+    const view = (s: VirqState, vcpu: number): VirtualInterruptView => ({
+      intid: s.intid, vcpu, enabled: s.enabled, pending: s.pending, active: s.active,
+      priority: s.priority, group: s.group, edge: s.edge, hwIntid: s.hwIntid,
+    });
+    const touched = (s: VirqState): boolean => s.enabled || s.pending || s.active || s.priority !== 0;
+    return [
+      ...st.privates.flatMap((bank, k) => bank.filter(touched).map((s) => view(s, k))),
+      ...st.spis.filter(touched).map((s) => view(s, st.spiTarget(s).id)),
+    ];
   }
 
   attach(d: Domain): void {
@@ -111,7 +125,7 @@ export class VirtualGicV3 implements VirtualGic {
   }
 
   /** Every interrupt of `v`'s that is in flight: its SGIs/PPIs and the SPIs routed to it. */
-  private interruptsOf(v: Vcpu): VirqState[] {
+  private inFlightOf(v: Vcpu): VirqState[] {
     const st = this.states.get(v.domain);
     if (!st) return [];
     const out: VirqState[] = [];
@@ -122,13 +136,13 @@ export class VirtualGicV3 implements VirtualGic {
   }
 
   hasPending(v: Vcpu): boolean {
-    return this.interruptsOf(v).some((s) => s.deliverable);
+    return this.inFlightOf(v).some((s) => s.deliverable);
   }
 
   flush(cpu: Cpu, v: Vcpu): void {
     const sh = this.shadows.get(v);
     if (!sh) return;
-    const list = this.interruptsOf(v).sort((a, b) =>
+    const list = this.inFlightOf(v).sort((a, b) =>
       Number(b.active) - Number(a.active) || a.priority - b.priority || a.intid - b.intid);
     for (let i = 0; i < NUM_LRS; i++) {
       const s = list[i];

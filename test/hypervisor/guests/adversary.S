@@ -3,7 +3,8 @@
 //   a  loads/stores beyond its RAM: the victim's host PA and the hypervisor's reserve used as
 //      IPAs, emulated and absent devices, IPAs past the stage-2 input size
 //   b  SGIs to vCPUs it does not have (ICC_SGI1R_EL1 target lists, IRM "all but self")
-//   c  GIC distributor/redistributor writes for interrupts it does not own (GICv3 map)
+//   c  GIC distributor/redistributor writes for interrupts of others (GICv3 map): they reach its
+//      own virtual distributor only (or fault: a redistributor of a vCPU it does not have)
 //   d  hypercalls with pointers into foreign/unmapped/device memory, then seeded random ones
 //   e  EL2/EL3-only instructions, HVC/SMC immediates and PSCI calls on absent vCPUs, ERET to EL2/EL3
 // Its vectors count every exception by ESR_EL1.EC and skip the instruction (clearing PSTATE.IL
@@ -433,7 +434,7 @@ bad_addresses:                          // a: each gets a store, a load and a pa
         .quad   RESERVE_PA + 0x1000     // its EL2 vectors
         .quad   RESERVE_PA + 0x10000    // its stage-2 table pool
         .quad   0x40000000 + 0x10000000 - 8 // the board's last RAM bytes
-        .quad   GICD                    // the (physical) distributor's IPA
+        .quad   GICD + 0x10000          // GICv2's CPU interface on virt: absent with GICv3
         .quad   GICR + 0x20000          // a redistributor of a vCPU it does not have
         .quad   0x09001000              // the page after its vUART
         .quad   0x09010000              // PL031 RTC (not passed through)

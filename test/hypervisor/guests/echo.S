@@ -4,6 +4,8 @@
 _start:
   PUTS hello
   movz x1, #0x0900, lsl #16
+  mov w2, #0x301
+  str w2, [x1, #0x30]       // UARTCR: UARTEN | TXE | RXE (the receiver takes nothing while UARTEN is 0)
 1: ldr w2, [x1, #0x18]
   tbnz w2, #4, 1b
   ldr w2, [x1]
