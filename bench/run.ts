@@ -1,7 +1,8 @@
 // `npm run bench`: hvlab against QEMU on the same CPU-bound bare-metal workload (bench/workload.c),
 // run twice — MMU off, and MMU on (bench/mmu-on.S: 4 KiB-granule identity map) — plus the
 // register-representation microbenchmark (bench/regrep.ts), and the hypervisor's figures
-// (bench/hypervisor.ts: a domain's slowdown against the bare board, the hypercall round trip).
+// (bench/hypervisor.ts: a domain's slowdown against the bare board, the hypercall round trip,
+// virtual interrupt latency, the 7-VM switch rate).
 //
 //   node out/bench/run.js [--json] [--no-regrep] [--no-hypervisor] [--runs N]
 //
@@ -108,7 +109,10 @@ function main(argv: string[]): number {
   const result: BenchResult = { cli, workloads: measured.map(({ hvChecksum: _h, ...r }) => r) };
   if (!argv.includes('--no-regrep')) result.regrep = runRegrep();
   if (!argv.includes('--no-hypervisor')) {
-    result.hypervisor = runHypervisorBench(WORKLOADS[0].elf, join(ROOT, '.test-cache/bench/hypercall.elf'), runs);
+    result.hypervisor = runHypervisorBench({
+      workload: WORKLOADS[0].elf, hypercall: join(ROOT, '.test-cache/bench/hypercall.elf'),
+      irqLatency: join(ROOT, '.test-cache/bench/irq-latency.elf'), sevenVms: join(ROOT, 'examples/systems/seven-vms/system.hvsys'),
+    }, runs);
   }
 
   if (json) {

@@ -156,6 +156,12 @@ const HYPERCALL_BENCH = {
   elf: join(CACHE, 'bench/hypercall.elf'), hashFile: join(CACHE, 'bench/hypercall.inputs'),
 };
 
+/** The virtual interrupt latency guest of `npm run bench` (vtimer deadline to its handler, in ticks). */
+const IRQ_LATENCY_BENCH = {
+  name: 'irq-latency', sources: [...GUEST_RUNTIME, 'bench/irq-latency.c'], headers: GUEST_HEADERS, flags: GUEST_FLAGS,
+  elf: join(CACHE, 'bench/irq-latency.elf'), hashFile: join(CACHE, 'bench/irq-latency.inputs'),
+};
+
 /** Guests of the hypervisor's isolation tests (test/hypervisor/guests/, assembly or C). */
 const ISOLATION_GUESTS = ['adversary.S', 'victim.c'].map((f) => {
   const name = f.replace(/\.(c|S)$/, '');
@@ -212,7 +218,7 @@ function main(argv) {
     return;
   }
   const programs = programTargets();
-  const all = [HELLO, ...guests, WORKLOAD, WORKLOAD_MMU, HYPERCALL_BENCH, ...ISOLATION_GUESTS, ...programs, ...hvGuestTargets()];
+  const all = [HELLO, ...guests, WORKLOAD, WORKLOAD_MMU, HYPERCALL_BENCH, IRQ_LATENCY_BENCH, ...ISOLATION_GUESTS, ...programs, ...hvGuestTargets()];
   if (argv.includes('--list')) {
     process.stdout.write(JSON.stringify(all.map((t) => ({ name: t.name, elf: t.elf, sources: t.sources, flags: t.flags })), null, 1) + '\n');
     return;

@@ -33,7 +33,7 @@ import { createDomain, loadDomain } from './domain-builder';
 import type { DomainDtbExtras } from './domain-dtb';
 import { ConsoleMux } from './console';
 import { VirtualUart } from './vuart';
-import type { Scheduler } from './scheduler';
+import { allowedCpus, type Scheduler } from './scheduler';
 import { XEN_ON_ARM_COSTS, type CostModel } from './cost-model';
 import { PhysicalGic, SPURIOUS } from './phys-gic';
 import type { VirtualGic } from './vgic-interface';
@@ -87,6 +87,8 @@ interface Pcpu {
   current: Vcpu | undefined;
   /** Scheduler's next decision time (ns), or undefined. */
   sliceEnd: number | undefined;
+  /** A blocked vCPU whose system registers this CPU still holds (lazy switch to idle). */
+  parked: Vcpu | undefined;
 }
 
 export class Hypervisor implements El2Software {
@@ -125,7 +127,7 @@ export class Hypervisor implements El2Software {
     this.layout = new MemoryLayout(board.mem.ramBase, board.mem.ramSize);
     this.consoles = new ConsoleMux((b) => board.mem.write32(0x09000000, b), opts.prefixConsoles ?? true);
     this.gic = new PhysicalGic(board.mem);
-    this.pcpus = board.cpus.map(() => ({ started: false, current: undefined, sliceEnd: undefined }));
+    this.pcpus = board.cpus.map(() => ({ started: false, current: undefined, sliceEnd: undefined, parked: undefined }));
     this.resumeTrap = board.cpus.map(() => undefined);
     this.hcrGuest = HCR_GUEST_BASE | (opts.extraHcr ?? 0);
     this.ipc = new Ipc(system.sharedMemory, system.eventChannels, board.mem, this.layout);
@@ -175,6 +177,8 @@ export class Hypervisor implements El2Software {
       v.ctx.vmpidr = v.mpidr;
       v.ctx.hcr = BigInt(this.hcrGuest);
       v.ctx.cntvoff = 0n;
+      // Whatever a CPU still holds of the previous life is not this context's.
+      v.ctx.loadedOn = undefined;
     }
     d.state = 'running';
     // A vCPU still current on a CPU (the one that asked for the reboot) must get its new context
@@ -545,7 +549,7 @@ export class Hypervisor implements El2Software {
     const dec = this.scheduler.pick(cpu.index, now, cur && cur.state === 'runnable' ? cur : undefined);
     const next = dec.vcpu;
     if (next !== cur || cur !== undefined && this.freshContext.has(cur)) {
-      if (cur) this.switchOut(cpu, cur);
+      if (cur) this.switchOut(cpu, cur, next === undefined);
       if (next) this.switchIn(cpu, next, now);
       this.charge(cpu, this.costs.switchNs, next?.domain);
     }
@@ -556,35 +560,57 @@ export class Hypervisor implements El2Software {
       next.state = 'running';
       return this.enterGuest(cpu, next);
     }
-    // Idle: EL2 with interrupts unmasked, in the WFI loop.
-    msr(cpu, 'HCR_EL2', HCR_IDLE);
+    // Idle: EL2 with interrupts unmasked, in the WFI loop. The last guest's HCR_EL2 already routes
+    // physical interrupts to EL2 (IMO/FMO/AMO), and its stage-2 and trap bits do not apply at
+    // EL2, so it stays: rewriting it would change HCR_EL2.VM and flush the TLB on every idle.
+    if ((Number(mrs(cpu, 'HCR_EL2') & 0xffffffffn) & HCR_IDLE) !== HCR_IDLE) msr(cpu, 'HCR_EL2', HCR_IDLE);
     msr(cpu, 'ELR_EL2', this.layout.stubAddress + STUB_IDLE);
     msr(cpu, 'SPSR_EL2', SPSR_EL2H);
     this.handling = undefined;
     exceptionReturn(cpu);
   }
 
-  private switchOut(cpu: Cpu, v: Vcpu): void {
+  private switchOut(cpu: Cpu, v: Vcpu, idle: boolean): void {
+    const p = this.pcpus[cpu.index];
     // A reset context (restart) replaces what the CPU holds of the vCPU's previous life.
-    if (!this.freshContext.has(v)) v.ctx.save(cpu);
+    if (!this.freshContext.has(v)) {
+      // Lazy switch to idle (Xen's context_switch to the idle vCPU): a blocked vCPU that can run
+      // nowhere else leaves its EL1 system registers, HCR/VTTBR and GIC interface on this CPU;
+      // if it is the next to run here, they need no restore. Registers, PC and timers are saved
+      // (the timer deadline is what wakes it). Anything else coming here saves the rest first.
+      if (idle && v.state === 'blocked' && allowedCpus(v, this.pcpus.length).length === 1) {
+        v.ctx.saveRunning(cpu);
+        v.ctx.loadedOn = cpu.index;
+        p.parked = v;
+      } else {
+        v.ctx.save(cpu);
+      }
+    }
     this.vgicSwitch?.out(cpu, v);
     // The guest's timers must not fire for whoever runs next.
     msr(cpu, 'CNTV_CTL_EL0', 0);
     msr(cpu, 'CNTP_CTL_EL0', 0);
     v.pcpu = -1;
-    this.pcpus[cpu.index].current = undefined;
+    p.current = undefined;
   }
 
   private switchIn(cpu: Cpu, v: Vcpu, now: number): void {
+    const p = this.pcpus[cpu.index];
+    const parked = p.parked;
+    p.parked = undefined;
+    const warm = parked === v && v.ctx.loadedOn === cpu.index && !this.freshContext.has(v);
+    // Another vCPU's state still on this CPU: complete its save before this one overwrites it.
+    if (parked && !warm && parked.ctx.loadedOn === cpu.index && !this.freshContext.has(parked)) parked.ctx.saveLoaded(cpu);
     // The vtimer's physical active state first, so that restoring its CTL cannot signal it again.
     this.vgicSwitch?.in(cpu, v);
-    v.ctx.restore(cpu);
+    if (warm) v.ctx.restoreRunning(cpu);
+    else v.ctx.restore(cpu);
     // From here the CPU holds this life's context: the next switch-out saves it.
     this.freshContext.delete(v);
     v.pcpu = cpu.index;
     v.switches++;
     v.lastIn = now;
-    this.pcpus[cpu.index].current = v;
+    p.current = v;
   }
 
   /** Hooks around a vCPU switch for state kept outside VcpuContext (the vtimer's HW mapping). */

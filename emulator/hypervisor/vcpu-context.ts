@@ -53,33 +53,59 @@ export class VcpuContext {
     // SCTLR_EL1 as the board resets it (RES1 bits, MMU and caches off).
     this.sys.set('SCTLR_EL1', 0x00c50838n);
     for (const r of ICH_REGS) this.ich.set(r, 0n);
+    this.loadedOn = undefined;
   }
+
+  /**
+   * The physical CPU (index) that still holds this context's system registers, EL2 controls and
+   * GIC interface while the vCPU is parked there (a lazy switch to idle, as Xen's): only the
+   * general/FP registers, PC, PSTATE and timers were saved. Undefined when `sys`/`ich`/`hcr`
+   * here are the whole truth.
+   */
+  loadedOn: number | undefined;
 
   /** Loads this context into the physical CPU (at EL2), ready for an exception return. */
   restore(cpu: Cpu): void {
-    for (let r = 0; r < 31; r++) cpu.setX(r, this.x[r]);
-    cpu.vbytes.set(this.v);
     msr(cpu, 'VTTBR_EL2', this.vttbr);
     msr(cpu, 'VMPIDR_EL2', this.vmpidr);
     msr(cpu, 'CNTVOFF_EL2', this.cntvoff);
     msr(cpu, 'HCR_EL2', this.hcr);
     for (const r of GUEST_SYSREGS) msr(cpu, r, this.sys.get(r) ?? 0n);
-    for (const r of GUEST_TIMER_REGS) msr(cpu, r, this.timer.get(r) ?? 0n);
     for (const r of ICH_REGS) msr(cpu, r, this.ich.get(r) ?? 0n);
+    this.restoreRunning(cpu);
+  }
+
+  /** The part a parked vCPU gives back to its CPU: general/FP registers, timers, PC and PSTATE. */
+  restoreRunning(cpu: Cpu): void {
+    for (let r = 0; r < 31; r++) cpu.setX(r, this.x[r]);
+    cpu.vbytes.set(this.v);
+    for (const r of GUEST_TIMER_REGS) msr(cpu, r, this.timer.get(r) ?? 0n);
     msr(cpu, 'ELR_EL2', this.pc);
     msr(cpu, 'SPSR_EL2', this.pstate);
+    this.loadedOn = undefined;
   }
 
   /** Saves the physical CPU's guest state (at EL2, after an exception from the guest). */
   save(cpu: Cpu): void {
+    this.saveRunning(cpu);
+    this.saveLoaded(cpu);
+  }
+
+  /** Saves what a parked vCPU leaves the CPU for: general/FP registers, PC, PSTATE, timers. */
+  saveRunning(cpu: Cpu): void {
     for (let r = 0; r < 31; r++) this.x[r] = cpu.getX(r);
     this.v.set(cpu.vbytes);
     this.pc = mrs(cpu, 'ELR_EL2');
     this.pstate = mrs(cpu, 'SPSR_EL2');
+    for (const r of GUEST_TIMER_REGS) this.timer.set(r, mrs(cpu, r));
+  }
+
+  /** Saves the rest, which a parked vCPU leaves on its CPU: EL1 system registers, HCR_EL2, GIC interface. */
+  saveLoaded(cpu: Cpu): void {
     this.hcr = mrs(cpu, 'HCR_EL2');
     for (const r of GUEST_SYSREGS) this.sys.set(r, mrs(cpu, r));
-    for (const r of GUEST_TIMER_REGS) this.timer.set(r, mrs(cpu, r));
     for (const r of ICH_REGS) this.ich.set(r, mrs(cpu, r));
+    this.loadedOn = undefined;
   }
 
   /** The guest's PC / PSTATE while it is not on a CPU (the debugger's view). */

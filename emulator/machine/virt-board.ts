@@ -175,6 +175,20 @@ export class VirtBoard implements CpuEnvironment, PsciPlatform {
     return this.running >= 0 ? this.cpuTimeNs(this.running) : this.roundStartNs;
   }
 
+  /**
+   * The virtual time the run has reached, to the instruction (nowNs() between runs is the start
+   * of the current round): the stopped turn's progress, or the round's end once a CPU finished
+   * its turn in it. For measurements (bench), not for devices.
+   */
+  elapsedNs(): number {
+    // EL2 time charged beyond a turn is owed to the CPU's next turns (debtNs), and a stopped turn
+    // keeps its charge on the CPU (run()): both have passed for it.
+    const debt = Math.max(0, ...this.debtNs.map((d, i) => d + (i === this.running ? 0 : this.cpus[i].chargedNs)));
+    if (this.running >= 0) return this.cpuTimeNs(this.running) + debt;
+    if (this.roundLen === 0) return this.roundStartNs + debt;
+    return this.roundStartNs + (this.turnCpu > 0 ? this.roundLen : this.turnUsed) + debt;
+  }
+
   private cpuTimeNs(i: number): number {
     const cpu = this.cpus[i];
     return i === this.running ? this.roundStartNs + this.turnUsed + progressOf(cpu) + cpu.chargedNs : this.roundStartNs;

@@ -123,7 +123,7 @@ export class TlbTable {
 
   /** Fills the entry for VA lo:hi from a translation made in this table's context. */
   /**
-   * `flatDirect`: the translation is the MMU-off flat map (stage 1 disabled, no stage 2). Data is
+   * `flatDirect`: stage 1 is disabled (the MMU-off flat map, then stage 2 if enabled). Data is
    * then Device memory architecturally, but QEMU 7.2 does not enforce Device alignment with the
    * MMU off and neither does hvlab, so RAM stays on the direct (fast) path.
    */
@@ -274,7 +274,10 @@ export class Tlb {
   }
 
   fill(t: TlbTable, lo: number, hi: number, tr: Translation): number {
-    return t.fill(lo, hi, tr, this.ramBase, this.ramSize, tr.level < 0 && !tr.stage2);
+    // Stage 1 off (with or without stage 2): no Device alignment check on the slow path either
+    // (cpu.ts translateSlow), so RAM stays direct — a guest running with its MMU off under a
+    // hypervisor must not walk stage 2 on every access.
+    return t.fill(lo, hi, tr, this.ramBase, this.ramSize, tr.level < 0);
   }
 
   /** The tables currently held (debugger views, tests). */

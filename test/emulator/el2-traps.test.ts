@@ -5,6 +5,7 @@ import { strict as assert } from 'node:assert';
 import { Cpu } from '../../emulator/cpu/cpu';
 import { PhysicalMemory } from '../../emulator/cpu/physical-memory';
 import { SYS, sysKey } from '../../emulator/cpu/system-state';
+import { CTX_E10_1 } from '../../emulator/mmu';
 
 const RAM = 0x40000000;
 const HCR_RW = 1n << 31n;
@@ -264,5 +265,23 @@ describe('FP/SIMD traps (EC 0x07)', () => {
     el3.updateFpTrap();
     el3.run(1);
     expectTrap(el3, 3, fp, RAM, 2);
+  });
+});
+
+describe('translation registers and the TLB', () => {
+  const LDR_X1_X2 = 0xf9400041, MSR_SCTLR_EL1_X0 = 0xd5181000;
+  const entries = (cpu: Cpu): number => cpu.tlb.tables(CTX_E10_1).reduce((n, t) => n + t.count, 0);
+
+  it('an MSR that leaves SCTLR_EL1 as it was keeps the TLB; one that changes it flushes', () => {
+    const cpu = cpuAt(1, [LDR_X1_X2, MSR_SCTLR_EL1_X0, LDR_X1_X2, MSR_SCTLR_EL1_X0]);
+    cpu.setX(2, BigInt(RAM + 0x8000));
+    const sctlr = BigInt(cpu.sysLo[SYS.SCTLR[1]] >>> 0);
+    cpu.setX(0, sctlr);
+    cpu.run(2); // the load, then the MSR of the same value
+    assert.ok(entries(cpu) > 0, 'the entry the load filled is still there');
+    cpu.run(1);
+    cpu.setX(0, sctlr ^ (1n << 12n)); // I: no translation meaning here, but a different value
+    cpu.run(1);
+    assert.equal(entries(cpu), 0, 'a changed SCTLR_EL1 drops every entry');
   });
 });

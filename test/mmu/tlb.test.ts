@@ -46,6 +46,19 @@ describe('mmu TLB: lookups', () => {
     assert.equal(t.ramOff[k], RAM_SIZE - 4096);
   });
 
+  it('with stage 1 off RAM stays direct, with or without stage 2 (a guest with its MMU off under a hypervisor)', () => {
+    const tlb = new Tlb(MEM);
+    const t = tlb.select(CTX_E10_1, 0, 1);
+    // Stage 1 off: Device-nGnRnE data by the architecture, no alignment check on either path.
+    const flat = tlb.fill(t, 0x4000_0000, 0, tr({ pa: RAM_BASE + 0x5000, attr: 0x00, level: -1 }));
+    const s2 = tlb.fill(t, 0x4000_1000, 0, tr({ pa: RAM_BASE + 0x9000, attr: 0x00, level: -1, stage2: true, ipa: 0x4000_1000, s2MemAttr: 0xf }));
+    assert.deepEqual([t.ramOff[flat], t.ramOff[s2]], [0x5000, 0x9000]);
+    assert.equal(t.readOff(0x4000_1008, 0, 8), 0x9008);
+    // Stage 1 on with a Device mapping: not direct (every access re-checks alignment).
+    const dev = tlb.fill(t, 0x4000_2000, 0, tr({ pa: RAM_BASE + 0xa000, attr: 0x00, level: 3, stage2: true }));
+    assert.equal(t.ramOff[dev], -1);
+  });
+
   it('select(): one table per (context, ASID, VMID); recycling the least recently selected', () => {
     const tlb = new Tlb(MEM, { entries: 64, tablesPerContext: 2 });
     const a = tlb.select(CTX_E10_0, 1, 0);

@@ -193,11 +193,23 @@ function scrCheck(_cpu: Cpu, lo: number, hi: number): string | undefined {
 
 /**
  * A register every translation depends on (QEMU flushes on these too): drop the TLB and end the
- * block, so the next instruction is fetched under the new translation.
+ * block, so the next instruction is fetched under the new translation. A write that leaves the
+ * value as it was changes no translation and keeps the TLB (a hypervisor restores SCTLR/TCR/MAIR
+ * of the same guest on every switch).
  */
 function translation(d: SysRegDef): SysRegDef {
   const write = d.write!;
-  return { ...d, write: (cpu, lo, hi) => { write(cpu, lo, hi); cpu.translationChanged(); cpu.endBlockAfterThis(); } };
+  const key = sysregKey(d.op0, d.op1, d.crn, d.crm, d.op2);
+  return {
+    ...d,
+    write: (cpu, lo, hi) => {
+      const oldLo = cpu.sysLo[key], oldHi = cpu.sysHi[key];
+      write(cpu, lo, hi);
+      if (cpu.sysLo[key] === oldLo && cpu.sysHi[key] === oldHi) return;
+      cpu.translationChanged();
+      cpu.endBlockAfterThis();
+    },
+  };
 }
 /** TTBRx/VTTBR: a new ASID or VMID selects another TLB table (entries of the old one stay valid). */
 function asid(d: SysRegDef): SysRegDef {
