@@ -5,6 +5,7 @@
 //                                         from its directory's sources + examples/guests/runtime
 //   .test-cache/programs/<name>.elf       every test program in test/programs/ (C or assembly)
 //   .test-cache/bench/workload.elf        the benchmark workload (bench/workload.c)
+//   .test-cache/linux/initramfs.cpio      /init (test/linux/init.S) for the Linux tests and example
 //   .test-cache/hypervisor/<name>.elf     the hypervisor test guests (test/hypervisor/guests/*.S,
 //                                         assembly with no runtime, linked at guest RAM 0x40000000)
 // Each links with the runtime in examples/bare/runtime (crt0, PL011 console, printf, string).
@@ -30,6 +31,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { newcArchive } from './cpio.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CC = 'aarch64-linux-gnu-gcc';
@@ -59,8 +61,9 @@ function sha256(...parts) {
 }
 
 function inputsHash(target) {
-  const files = [...(target.asmOnly ? [] : [...RUNTIME, `${RUNTIME_DIR}/bare.h`, LINK_SCRIPT]), ...target.sources, ...(target.headers ?? [])];
-  return sha256(JSON.stringify(target.asmOnly ? HV_GUEST_LINK : target.flags), ...files.flatMap((f) => [f, readFileSync(join(ROOT, f))]));
+  const standalone = target.asmOnly || target.link;
+  const files = [...(standalone ? [] : [...RUNTIME, `${RUNTIME_DIR}/bare.h`, LINK_SCRIPT]), ...target.sources, ...(target.headers ?? [])];
+  return sha256(JSON.stringify(target.link ?? (target.asmOnly ? HV_GUEST_LINK : target.flags)), ...files.flatMap((f) => [f, readFileSync(join(ROOT, f))]));
 }
 
 /** The flags at the start of a directive's text (words beginning with '-'); the rest is comment. */
@@ -168,11 +171,22 @@ const ISOLATION_GUESTS = ['adversary.S', 'victim.c'].map((f) => {
   return { name, sources: [`test/hypervisor/guests/${f}`], flags: [], elf: join(CACHE, 'guests', `${name}.elf`), hashFile: join(CACHE, 'guests', `${name}.inputs`) };
 });
 
+/**
+ * The Linux tests' and example's /init (test/linux/init.S: a static program of our own that prints
+ * a marker and powers off), packed into .test-cache/linux/initramfs.cpio.
+ */
+const LINUX_INIT = {
+  name: 'linux-init', sources: ['test/linux/init.S'], flags: [], link: ['-nostdlib', '-static', '-Wl,--build-id=none'],
+  elf: join(CACHE, 'linux/init'), hashFile: join(CACHE, 'linux/init.inputs'),
+};
+const INITRAMFS = join(CACHE, 'linux/initramfs.cpio');
+
 /** Compiles and links one target into `outFile`; throws with the compiler's message on failure. */
 function compile(target, outFile) {
   mkdirSync(dirname(outFile), { recursive: true });
   const tmp = `${outFile}.tmp-${process.pid}`;
-  const args = target.asmOnly ? [...HV_GUEST_LINK, ...target.sources, '-o', tmp]
+  const args = target.link ? [...target.link, ...target.sources, '-o', tmp]
+    : target.asmOnly ? [...HV_GUEST_LINK, ...target.sources, '-o', tmp]
     : [...BASE_FLAGS, ...target.flags, ...RUNTIME, ...target.sources, '-o', tmp, '-lgcc'];
   try {
     execFileSync(CC, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -218,7 +232,7 @@ function main(argv) {
     return;
   }
   const programs = programTargets();
-  const all = [HELLO, ...guests, WORKLOAD, WORKLOAD_MMU, HYPERCALL_BENCH, IRQ_LATENCY_BENCH, ...ISOLATION_GUESTS, ...programs, ...hvGuestTargets()];
+  const all = [HELLO, ...guests, WORKLOAD, WORKLOAD_MMU, HYPERCALL_BENCH, IRQ_LATENCY_BENCH, LINUX_INIT, ...ISOLATION_GUESTS, ...programs, ...hvGuestTargets()];
   if (argv.includes('--list')) {
     process.stdout.write(JSON.stringify(all.map((t) => ({ name: t.name, elf: t.elf, sources: t.sources, flags: t.flags })), null, 1) + '\n');
     return;
@@ -233,6 +247,10 @@ function main(argv) {
     }
   }
   if (failures.length) throw new Error(failures.join('\n'));
+  if (existsSync(LINUX_INIT.elf)) {
+    const cpio = newcArchive([{ name: 'init', data: readFileSync(LINUX_INIT.elf), mode: 0o100755 }]);
+    if (!existsSync(INITRAMFS) || !readFileSync(INITRAMFS).equals(cpio)) writeFileSync(INITRAMFS, cpio);
+  }
   // The list of programs for test/diff/programs.test.ts.
   mkdirSync(join(CACHE, 'programs'), { recursive: true });
   const manifest = JSON.stringify(programs.map((t) => ({ name: t.name, elf: t.elf, sources: t.sources, flags: t.flags })), null, 1) + '\n';

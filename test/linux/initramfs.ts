@@ -1,19 +1,16 @@
-// The initramfs of the Linux tests: /init is test/linux/init.S (our own static program, no
-// FP/SIMD), which prints MARKER and powers off.
-import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+// The Linux tests' kernel and initramfs, both made by `node scripts/setup.mjs`: Debian's arm64
+// kernel (scripts/fetch-debian.mjs, never committed) and an initramfs whose /init is
+// test/linux/init.S (our own static program, no FP/SIMD), which prints MARKER and powers off
+// (scripts/build-guests.mjs packs it). examples/systems/linux-rtos uses the same two files.
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { cachePath } from '../tools/harness/toolchain';
-import { newcArchive } from './cpio';
 
 export const ROOT = resolve(__dirname, '../../..');
 export const KERNEL = join(ROOT, '.test-cache/debian/Image');
+export const INITRAMFS = join(ROOT, '.test-cache/linux/initramfs.cpio');
 export const MARKER = 'HVLAB-INIT: hello from userspace';
 
 export function initramfs(): string {
-  const init = cachePath('linux', 'init');
-  execFileSync('aarch64-linux-gnu-gcc', ['-nostdlib', '-static', '-Wl,--build-id=none', '-o', init, join(ROOT, 'test/linux/init.S')]);
-  const cpio = cachePath('linux', 'initramfs.cpio');
-  writeFileSync(cpio, newcArchive([{ name: 'init', data: readFileSync(init), mode: 0o100755 }]));
-  return cpio;
+  if (!existsSync(INITRAMFS)) throw new Error(`${INITRAMFS} is missing: run \`node scripts/setup.mjs\` (scripts/build-guests.mjs builds it)`);
+  return INITRAMFS;
 }
