@@ -60,8 +60,7 @@ export class Arinc653Scheduler implements Scheduler {
   remove(v: Vcpu): void {
     const s = this.byVcpu.get(v);
     if (!s) return;
-    const c = this.run.where(s);
-    if (c !== undefined) this.run.on[c] = undefined;
+    this.run.release(s);
     this.byVcpu.delete(v);
     this.byKey.delete(key(v.domain.name, v.id));
   }

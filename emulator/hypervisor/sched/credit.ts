@@ -97,8 +97,7 @@ export class CreditScheduler implements Scheduler {
   remove(v: Vcpu): void {
     const s = this.byVcpu.get(v);
     if (!s) return;
-    const c = this.run.where(s);
-    if (c !== undefined) this.run.on[c] = undefined;
+    this.run.release(s);
     this.vcpus.splice(this.vcpus.indexOf(s), 1);
     this.byVcpu.delete(v);
     if (!this.vcpus.some((x) => x.dom === s.dom)) this.doms.delete(v.domain);

@@ -50,8 +50,7 @@ export class RtdsScheduler implements Scheduler {
   remove(v: Vcpu): void {
     const s = this.byVcpu.get(v);
     if (!s) return;
-    const c = this.run.where(s);
-    if (c !== undefined) this.run.on[c] = undefined;
+    this.run.release(s);
     this.vcpus.splice(this.vcpus.indexOf(s), 1);
     this.byVcpu.delete(v);
   }

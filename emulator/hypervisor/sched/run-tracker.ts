@@ -26,6 +26,12 @@ export class RunTracker<T extends { v: Vcpu }> {
     return undefined;
   }
 
+  /** A vCPU leaves the scheduler (remove): no CPU runs it any more. */
+  release(s: T): void {
+    const c = this.where(s);
+    if (c !== undefined) this.on[c] = undefined;
+  }
+
   /** A CPU starts choosing: it is no longer an idler waiting for its kick. */
   choosing(pcpu: number): void { this.kicked.delete(pcpu); }
 
