@@ -2,9 +2,10 @@
 // run twice — MMU off, and MMU on (bench/mmu-on.S: 4 KiB-granule identity map) — plus the
 // register-representation microbenchmark (bench/regrep.ts), and the hypervisor's figures
 // (bench/hypervisor.ts: a domain's slowdown against the bare board, the hypercall round trip,
-// virtual interrupt latency, the 7-VM switch rate).
+// virtual interrupt latency, the 7-VM switch rate), and Debian's Linux boot to /init on hvlab and
+// QEMU (test/linux/linux-boot.ts, when setup has fetched the kernel).
 //
-//   node out/bench/run.js [--json] [--no-regrep] [--no-hypervisor] [--runs N]
+//   node out/bench/run.js [--json] [--no-regrep] [--no-hypervisor] [--no-linux] [--runs N]
 //
 // Builds the workload (scripts/build-guests.mjs), runs it with
 //   node dist/cli.js run -M virt -cpu max -nographic -kernel workload.elf --stats
@@ -17,6 +18,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { formatRegrep, runRegrep, type RegrepResult } from './regrep';
 import { formatHypervisorBench, runHypervisorBench, type HypervisorBenchResult } from './hypervisor';
+import { bootBoth, KERNEL, MARKER } from '../test/linux/linux-boot';
 
 const ROOT = resolve(__dirname, '../..');
 const WORKLOADS = [
@@ -58,8 +60,19 @@ interface WorkloadResult {
   ratioHvlabToQemu: number;
 }
 
+interface LinuxBootResult {
+  machine: string;
+  smp: number;
+  hvlabSeconds: number;
+  qemuSeconds: number;
+  instructions: number;
+  /** hvlab wall time / QEMU wall time to the marker. */
+  ratio: number;
+}
+
 interface BenchResult {
   cli: string;
+  linuxBoot?: LinuxBootResult[] | string;
   workloads: WorkloadResult[];
   regrep?: RegrepResult;
   hypervisor?: HypervisorBenchResult;
@@ -115,6 +128,19 @@ function main(argv: string[]): number {
     }, runs);
   }
 
+  if (!argv.includes('--no-linux')) {
+    if (!existsSync(KERNEL)) result.linuxBoot = `skipped: ${KERNEL} is missing (node scripts/setup.mjs fetches it)`;
+    else {
+      result.linuxBoot = [{ smp: 1, machine: 'virt,gic-version=3' }, { smp: 2, machine: 'virt,gic-version=3' }].map(({ smp, machine }) => {
+        const { qemu, hvlab } = bootBoth(smp, machine);
+        if (!qemu.output.includes(MARKER)) fail(`Linux on QEMU did not reach /init:\n${qemu.output.slice(-2000)}`);
+        if (!hvlab.output.includes(MARKER)) fail(`Linux on hvlab did not reach /init:\n${hvlab.stderr}\n${hvlab.output.slice(-2000)}`);
+        const instructions = Number(/hvlab: (\d+) instructions retired/.exec(hvlab.stderr)?.[1] ?? 0);
+        return { machine, smp, hvlabSeconds: hvlab.seconds, qemuSeconds: qemu.seconds, instructions, ratio: hvlab.seconds / qemu.seconds };
+      });
+    }
+  }
+
   if (json) {
     process.stdout.write(JSON.stringify(result, null, 1) + '\n');
   } else {
@@ -132,6 +158,13 @@ function main(argv: string[]): number {
     }
     if (result.regrep) process.stdout.write(formatRegrep(result.regrep) + '\n');
     if (result.hypervisor) process.stdout.write(formatHypervisorBench(result.hypervisor) + '\n');
+    if (typeof result.linuxBoot === 'string') process.stdout.write(`linux boot  ${result.linuxBoot}\n`);
+    else if (result.linuxBoot) {
+      for (const l of result.linuxBoot) {
+        process.stdout.write(`linux boot  Debian 6.1 to /init, -M ${l.machine} -smp ${l.smp}: hvlab ${l.hvlabSeconds.toFixed(1)} s ` +
+          `(${(l.instructions / 1e6).toFixed(0)} M instructions), QEMU ${l.qemuSeconds.toFixed(1)} s, ratio ${l.ratio.toFixed(1)}x\n`);
+      }
+    }
   }
   return measured.every((r) => r.checksumsMatch) && (result.regrep?.verified ?? true) && (result.hypervisor?.slowdown.checksumsMatch ?? true) ? 0 : 1;
 }

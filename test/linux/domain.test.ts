@@ -8,7 +8,7 @@ import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { initramfs, KERNEL, MARKER, ROOT } from './initramfs';
+import { initramfs, KERNEL, MARKER, ROOT } from './linux-boot';
 import { domainOutput } from '../hypervisor/guest-build';
 
 const CLI = join(ROOT, 'dist/cli.js');
