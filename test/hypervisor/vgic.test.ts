@@ -3,7 +3,7 @@
 // interrupts only through list registers and ICC_IAR1_EL1 (ICV), the vtimer with the HW bit.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { buildGuest, CLI, domainOutput, writeSystem } from './guest-build';
+import { buildGuest, CLI, domainOutput, writeSystem } from './systems';
 
 function run(args: string[], input?: string): { out: string; err: string; status: number | null } {
   const r = spawnSync(process.execPath, [CLI, 'run', ...args], { encoding: 'latin1', input, timeout: 120_000 });
@@ -21,7 +21,7 @@ describe('virtual GICv3 and virtual timer (hypervisor)', function () {
       const bare = run(['-M', 'virt,gic-version=3', '-kernel', elf]);
       assert.equal(bare.status, 0, bare.err);
       assert.equal(bare.out, q.stdout, 'hvlab bare board vs QEMU');
-      const sys = writeSystem({ cpus: 2, scheduler: 'null' }, [{ name: 'a', kernel: elf }, { name: 'b', kernel: elf }]);
+      const sys = writeSystem([{ name: 'a', kernel: elf }, { name: 'b', kernel: elf }]);
       const hv = run([sys, '--stats']);
       assert.equal(hv.status, 0, hv.err + hv.out);
       assert.equal(domainOutput(hv.out, 'a'), bare.out, 'domain a vs bare board');
@@ -31,13 +31,13 @@ describe('virtual GICv3 and virtual timer (hypervisor)', function () {
   }
 
   it('vtimer interrupts are injected (counters), and SGIs trap as sysreg accesses', () => {
-    const sys = writeSystem({ cpus: 1, scheduler: 'null' }, [{ name: 'a', kernel: buildGuest('vtick') }]);
+    const sys = writeSystem([{ name: 'a', kernel: buildGuest('vtick') }]);
     const r = run([sys, '--stats']);
     assert.equal(r.status, 0, r.err);
     // With HCR_EL2.TWI each WFI blocks the vCPU: its five timer interrupts are made pending by the
     // hypervisor's wake-up timer, each injected once.
     assert.match(r.err, /domain a \(destroyed\): traps \d+ \[wfi\/wfe 5, hvc 1, dabt \d+\], irqs \d+, injected 5,/);
-    const s = run([writeSystem({ cpus: 1, scheduler: 'null' }, [{ name: 'a', kernel: buildGuest('spis') }]), '--stats']);
+    const s = run([writeSystem([{ name: 'a', kernel: buildGuest('spis') }]), '--stats']);
     assert.match(s.err, /domain a \(destroyed\): traps \d+ \[hvc 1, sysreg 1, dabt \d+\]/);
   });
 });

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { initramfs, KERNEL, MARKER, ROOT } from './linux-boot';
-import { domainOutput } from '../hypervisor/guest-build';
+import { domainOutput } from '../hypervisor/systems';
 
 const CLI = join(ROOT, 'dist/cli.js');
 
