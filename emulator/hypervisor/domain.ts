@@ -55,6 +55,8 @@ export class Domain {
   readonly counters = new TrapCounters();
   /** Times the domain was built (1 + restarts). */
   generation = 1;
+  /** CNTPCT_EL0 when this life began: every vCPU's CNTVOFF_EL2, so its CNTVCT counts from its boot. */
+  bootCount = 0n;
 
   constructor(
     readonly id: number,

@@ -172,11 +172,16 @@ export class Hypervisor implements El2Software {
   private boot(d: Domain): void {
     const plan = loadDomain(this.board.mem, d, this.dtbExtras.get(d.name) ?? { rtc: false, sharedMemory: [] });
     for (const w of plan.warnings) this.say(`${d.name}: ${w}`);
+    // The domain's virtual counter starts at its boot (Xen sets CNTVOFF_EL2 to the physical count
+    // at domain creation): a restarted domain sees CNTVCT from 0 again, not the board's uptime.
+    const cpu = this.runningCpu();
+    const bootCount = cpu ? mrs(cpu, 'CNTPCT_EL0') : 0n;
+    d.bootCount = bootCount;
     for (const v of d.vcpus) {
       v.ctx.vttbr = d.stage2.vttbr(d.vmid);
       v.ctx.vmpidr = v.mpidr;
       v.ctx.hcr = BigInt(this.hcrGuest);
-      v.ctx.cntvoff = 0n;
+      v.ctx.cntvoff = bootCount;
       // Whatever a CPU still holds of the previous life is not this context's.
       v.ctx.loadedOn = undefined;
     }

@@ -1,6 +1,7 @@
 // Domain lifecycle end to end: on_poweroff / on_reboot / on_crash with destroy, restart and
 // preserve, and that a hung or faulting domain never stops the others.
 import { strict as assert } from 'node:assert';
+import { launchSystem } from '../../emulator/hypervisor/launch';
 import { consoleOf, runInProcess, writeSystem } from './systems';
 
 describe('hypervisor: domain lifecycle', function () {
@@ -24,6 +25,20 @@ describe('hypervisor: domain lifecycle', function () {
     assert.deepEqual(consoleOf(r.out, 'rb'), ['boot 0000000000000001', 'boot 0000000000000002', 'boot 0000000000000003']);
     assert.equal(r.out.match(/domain rb: rebooted \(restart\)/g)?.length, 2);
     assert.match(r.out, /domain rb: powered off \(destroy\)/);
+  });
+
+  it('a restarted domain\'s virtual counter starts again at its boot (CNTVOFF_EL2 = the count at the restart)', () => {
+    const file = writeSystem([{ name: 'rb', kernel: 'reboot', extra: ['on_reboot = "restart"'] }, { name: 'b', kernel: 'poweroff' }],
+      { extra: ['shmem = [ "id=count, size=4K, owner=rb, borrower=b, gpa=0x80000000" ]'] });
+    const sys = launchSystem(file, { uartOut: () => undefined });
+    const boots: bigint[] = [];
+    const d = sys.hypervisor.domains[0];
+    sys.hypervisor.trapObservers.push(() => { if (boots[boots.length - 1] !== d.bootCount) boots.push(d.bootCount); return undefined; });
+    assert.equal(sys.board.run(2e7)?.kind, 'poweroff');
+    assert.equal(boots.length, 3, `three lives: ${boots}`);
+    assert.equal(boots[0], 0n, 'the first boot is at the board\'s start');
+    assert.ok(boots[1] > 0n && boots[2] > boots[1], `later boots are later: ${boots}`);
+    for (const v of d.vcpus) assert.equal(v.ctx.cntvoff, boots[2]);
   });
 
   it('on_reboot = "destroy": the first SYSTEM_RESET ends the domain', () => {
