@@ -195,6 +195,8 @@ export class Cpu {
     this.updateFpTrap();
     // SCTLR_ELx reset values as QEMU's Cortex-A53/A57/max models (RES1 bits set, MMU and caches off).
     for (let e = 1; e <= 3; e++) this.sysLo[SYS.SCTLR[e]] = 0x00c50838;
+    // SCR_EL3 resets to its RES1 bits [5:4] only (Arm ARM D17.2.117; QEMU reads 0x30 at EL3 entry).
+    if (this.config.hasEl3) this.sysLo[SYS.SCR_EL3] = 0x30;
     this.decoder = a64Decoder();
     this.ramView = mem.view;
     this.ramBytes = mem.ram;
@@ -515,6 +517,11 @@ export class Cpu {
   tlbDomain: Tlb[];
   /** When false, every access takes the slow path (watchpoints, tests observing PhysicalMemory). */
   private fastMemory = true;
+  /**
+   * The PA space of the data access being made: true = Non-secure (the translation's NS output).
+   * Device accesses always take the slow path, so Secure-only devices read it (PhysicalMemory).
+   */
+  accessNs = true;
 
   setFastMemory(enabled: boolean): void {
     this.fastMemory = enabled;
@@ -615,6 +622,7 @@ export class Cpu {
     const out = this.mmu.translate({ lo, hi, ctx: this.ctx, access, unaligned });
     if (!out.ok) return this.abort(out.fault);
     if (this.fastMemory) this.tlb.fill(this.tbl, lo, hi, out.t);
+    this.accessNs = out.t.ns;
     return out.t.pa;
   }
 
