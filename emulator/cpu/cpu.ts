@@ -45,6 +45,8 @@ export interface CpuConfig {
   hasEl2: boolean;
   hasEl3: boolean;
   startEl: number;
+  /** FEAT_TGran16 (ID_AA64MMFR0_EL1.TGran16 = 1): the 16 KiB granule (default off, as the Cortex-A53; QEMU's `max` has it). */
+  tgran16: boolean;
 }
 
 /**
@@ -189,7 +191,7 @@ export class Cpu {
 
   constructor(readonly mem: PhysicalMemory, readonly env: CpuEnvironment, readonly index = 0,
     config: Partial<CpuConfig> = {}) {
-    this.config = { hasEl2: config.hasEl2 ?? false, hasEl3: config.hasEl3 ?? false, startEl: config.startEl ?? 1 };
+    this.config = { hasEl2: config.hasEl2 ?? false, hasEl3: config.hasEl3 ?? false, startEl: config.startEl ?? 1, tgran16: config.tgran16 ?? false };
     if (!this.implementsEl(this.config.startEl) || this.config.startEl === 0) throw new Error(`cannot start at EL${this.config.startEl}`);
     this.el = this.config.startEl;
     this.updateFpTrap();
@@ -202,7 +204,7 @@ export class Cpu {
     this.ramBytes = mem.ram;
     this.watchPages = mem.watchPages;
     mem.monitor.attach(this);
-    this.mmu = new Mmu(mem, mmuRegsOf(this), { paBits: 48, haveEl2: this.config.hasEl2, haveEl3: this.config.hasEl3, vhe: false });
+    this.mmu = new Mmu(mem, mmuRegsOf(this), { paBits: 48, haveEl2: this.config.hasEl2, haveEl3: this.config.hasEl3, vhe: false, tgran16: this.config.tgran16 });
     this.tlb = new Tlb(mem);
     this.tlbDomain = [this.tlb];
     this.retarget();

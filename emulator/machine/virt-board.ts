@@ -157,7 +157,7 @@ export class VirtBoard implements CpuEnvironment, PsciPlatform {
     if (!(Number.isInteger(this.quantum) && this.quantum >= 1)) throw new Error(`board quantum ${this.quantum}: expected a positive integer`);
     this.mem = new PhysicalMemory(VIRT.RAM, opts.memory);
     const n = opts.smp;
-    for (let i = 0; i < n; i++) this.cpus.push(new Cpu(this.mem, this, i, { hasEl2: virt, hasEl3: secure, startEl: secure ? 3 : this.startEl }));
+    for (let i = 0; i < n; i++) this.cpus.push(new Cpu(this.mem, this, i, { hasEl2: virt, hasEl3: secure, startEl: secure ? 3 : this.startEl, tgran16: opts.cpu === 'max' }));
     this.on = this.cpus.map((_, i) => i === 0 || secure);
     this.debtNs = this.cpus.map(() => 0);
 
