@@ -95,8 +95,7 @@ export function parseRunArgs(argv: string[]): RunOptions {
   if (o.machine !== 'virt') throw new UsageError(`-M ${o.machine}: the only machine is 'virt'`);
   for (const [k, v] of o.machineProps) {
     if (k === 'gic-version' && v !== '3' && v !== 'host' && v !== 'max') throw new UsageError(`-M virt,gic-version=${v}: only GICv3 is emulated (gic-version=3)`);
-    if (k === 'secure' && v !== 'off') throw new UsageError('-M virt,secure=on: EL3 firmware boot is not supported yet');
-    if (!['virtualization', 'gic-version', 'secure'].includes(k)) throw new UsageError(`-M virt,${k}=…: unknown or unsupported machine property (supported: virtualization, gic-version, secure=off)`);
+    if (!['virtualization', 'gic-version', 'secure'].includes(k)) throw new UsageError(`-M virt,${k}=…: unknown or unsupported machine property (supported: virtualization, gic-version, secure)`);
   }
   if (!o.kernel) throw new UsageError('no kernel given: use -kernel FILE');
   if (o.memory < 2 ** 20 || o.memory > 4 * 2 ** 30) throw new UsageError(`-m: ${o.memory} bytes is outside 1 MiB .. 4 GiB`);

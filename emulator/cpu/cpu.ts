@@ -45,6 +45,8 @@ export interface CpuConfig {
   hasEl2: boolean;
   hasEl3: boolean;
   startEl: number;
+  /** FEAT_TGran16 (ID_AA64MMFR0_EL1.TGran16 = 1): the 16 KiB granule (default off, as the Cortex-A53; QEMU's `max` has it). */
+  tgran16: boolean;
 }
 
 /**
@@ -189,18 +191,20 @@ export class Cpu {
 
   constructor(readonly mem: PhysicalMemory, readonly env: CpuEnvironment, readonly index = 0,
     config: Partial<CpuConfig> = {}) {
-    this.config = { hasEl2: config.hasEl2 ?? false, hasEl3: config.hasEl3 ?? false, startEl: config.startEl ?? 1 };
+    this.config = { hasEl2: config.hasEl2 ?? false, hasEl3: config.hasEl3 ?? false, startEl: config.startEl ?? 1, tgran16: config.tgran16 ?? false };
     if (!this.implementsEl(this.config.startEl) || this.config.startEl === 0) throw new Error(`cannot start at EL${this.config.startEl}`);
     this.el = this.config.startEl;
     this.updateFpTrap();
     // SCTLR_ELx reset values as QEMU's Cortex-A53/A57/max models (RES1 bits set, MMU and caches off).
     for (let e = 1; e <= 3; e++) this.sysLo[SYS.SCTLR[e]] = 0x00c50838;
+    // SCR_EL3 resets to its RES1 bits [5:4] only (Arm ARM D17.2.117; QEMU reads 0x30 at EL3 entry).
+    if (this.config.hasEl3) this.sysLo[SYS.SCR_EL3] = 0x30;
     this.decoder = a64Decoder();
     this.ramView = mem.view;
     this.ramBytes = mem.ram;
     this.watchPages = mem.watchPages;
     mem.monitor.attach(this);
-    this.mmu = new Mmu(mem, mmuRegsOf(this), { paBits: 48, haveEl2: this.config.hasEl2, haveEl3: this.config.hasEl3, vhe: false });
+    this.mmu = new Mmu(mem, mmuRegsOf(this), { paBits: 48, haveEl2: this.config.hasEl2, haveEl3: this.config.hasEl3, vhe: false, tgran16: this.config.tgran16 });
     this.tlb = new Tlb(mem);
     this.tlbDomain = [this.tlb];
     this.retarget();
@@ -515,6 +519,11 @@ export class Cpu {
   tlbDomain: Tlb[];
   /** When false, every access takes the slow path (watchpoints, tests observing PhysicalMemory). */
   private fastMemory = true;
+  /**
+   * The PA space of the data access being made: true = Non-secure (the translation's NS output).
+   * Device accesses always take the slow path, so Secure-only devices read it (PhysicalMemory).
+   */
+  accessNs = true;
 
   setFastMemory(enabled: boolean): void {
     this.fastMemory = enabled;
@@ -615,6 +624,7 @@ export class Cpu {
     const out = this.mmu.translate({ lo, hi, ctx: this.ctx, access, unaligned });
     if (!out.ok) return this.abort(out.fault);
     if (this.fastMemory) this.tlb.fill(this.tbl, lo, hi, out.t);
+    this.accessNs = out.t.ns;
     return out.t.pa;
   }
 

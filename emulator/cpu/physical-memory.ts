@@ -12,7 +12,8 @@ export interface MmioDevice {
   write(offset: number, size: number, value: number, cpu: Cpu | undefined): void;
 }
 
-interface Mapping { base: number; end: number; dev: MmioDevice }
+/** secureOnly: the device is in the Secure PA space only (QEMU virt's secure_sysmem), invisible to Non-secure accesses. */
+interface Mapping { base: number; end: number; dev: MmioDevice; secureOnly: boolean }
 
 const PAGE_SHIFT = 12;
 
@@ -40,13 +41,18 @@ export class PhysicalMemory {
     this.monitor = new GlobalMonitor(ramBase, this.watchPages);
   }
 
-  map(base: number, dev: MmioDevice): void {
+  /**
+   * Maps a device. `secureOnly`: only Secure accesses reach it (the access's NS attribute,
+   * Cpu.accessNs, is 0); a Non-secure access finds nothing there, as in QEMU's Non-secure address
+   * space. Loaders and debuggers (no CPU) see it.
+   */
+  map(base: number, dev: MmioDevice, secureOnly = false): void {
     const end = base + dev.size;
     for (const m of this.mmio) {
       if (base < m.end && m.base < end) throw new Error(`device ${dev.name} at 0x${base.toString(16)} overlaps ${m.dev.name}`);
     }
     if (base < this.ramEnd && this.ramBase < end) throw new Error(`device ${dev.name} at 0x${base.toString(16)} overlaps RAM`);
-    this.mmio.push({ base, end, dev });
+    this.mmio.push({ base, end, dev, secureOnly });
   }
 
   isRam(pa: number): boolean { return pa >= this.ramBase && pa < this.ramEnd; }
@@ -131,9 +137,9 @@ export class PhysicalMemory {
   private lastBase = 0;
   private device(pa: number, size: number, cpu: Cpu | undefined): MmioDevice {
     for (const m of this.mmio) {
-      if (pa >= m.base && pa + size <= m.end) { this.lastBase = m.base; return m.dev; }
+      if (pa >= m.base && pa + size <= m.end && !(m.secureOnly && cpu?.accessNs === true)) { this.lastBase = m.base; return m.dev; }
     }
-    const where = cpu ? ` (PC 0x${cpu.pc.toString(16)})` : '';
+    const where = (cpu ? ` (PC 0x${cpu.pc.toString(16)})` : '') + (this.mmio.some((m) => m.secureOnly && pa >= m.base && pa < m.end) ? ' in the Non-secure PA space (the device there is Secure-only)' : '');
     if (cpu) cpu.stop({ kind: 'fault', pc: cpu.pc, message: `${size}-byte access to 0x${pa.toString(16)}: nothing is mapped there${where}` });
     throw new RangeError(`${size}-byte access to 0x${pa.toString(16)}: nothing is mapped there`);
   }

@@ -17,6 +17,7 @@ export function boardFromOptions(opts: RunOptions, uartOut: (byte: number) => vo
   const board = new VirtBoard({
     cpu: opts.cpu, smp: opts.smp, memory: opts.memory, kernel: opts.kernel, initrd: opts.initrd, append: opts.append, dtb: opts.dtb, uartOut, serialIn,
     virtualization: onOff(opts.machineProps.get('virtualization'), 'virtualization'),
+    secure: onOff(opts.machineProps.get('secure'), 'secure'),
   });
   board.loadKernelFile(opts.kernel!);
   return board;

@@ -7,7 +7,11 @@ export const VIRT = {
   RTC: 0x09010000,
   /** QEMU virt's second PL011 slot (VIRT_SECURE_UART in QEMU 7.2, which maps nothing there for -M virt). */
   UART1: 0x09040000,
+  /** QEMU virt's VIRT_SECURE_GPIO: a PL061 in the Secure PA space only (secure=on). */
+  SECURE_GPIO: 0x090b0000,
   RAM: 0x40000000,
   UART0_SPI: 1, // INTID 33
   UART1_SPI: 8, // INTID 40
+  /** virt.c's irqmap has no entry for VIRT_SECURE_GPIO: create_gpio_devices connects it to SPI 0 (INTID 32). */
+  SECURE_GPIO_SPI: 0,
 } as const;

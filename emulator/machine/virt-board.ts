@@ -5,6 +5,16 @@
 // maintenance interrupt 25 itself), PSCI firmware on the HVC conduit (SMC with
 // virtualization=on, where the CPUs start at EL2), and a generated device tree.
 //
+// secure=on (QEMU 7.2, no -bios: hw/arm/virt.c machvirt_init, hw/arm/boot.c arm_load_kernel and
+// do_cpu_reset): the CPUs have EL3. A bare ELF starts at EL3 in Secure state, at its entry, with
+// SCR_EL3 at its reset value (RES1 bits 5:4) and every CPU running (QEMU disables its PSCI when it
+// boots code at the EL the conduit targets, and then powers no CPU off); no /psci in the DTB. A
+// Linux kernel (Image/raw) starts in Non-secure EL2 (virtualization=on) or EL1 with SCR_EL3 =
+// RW | NS (| HCE), and PSCI answers on the usual conduit. The Secure-only PL061 GPIO at 0x090b0000
+// powers the board off (line 0) or resets it (line 1). Secure RAM (0x0e000000), Secure flash
+// (0x0), the Secure UART (0x09040000) and the GIC's two Security states are not emulated; the
+// board lists them in `warnings` (the CLI prints them on stderr).
+//
 // SCHEDULING AND TIME (deterministic: the same inputs give the same run, instruction for
 // instruction; nothing here looks at the host clock):
 //   - All CPUs run in this one thread, in rounds. In a round every CPU that is powered on and not
@@ -35,6 +45,8 @@ import { Cpu, type CpuEnvironment, type StopReason } from '../cpu/cpu';
 import { PhysicalMemory } from '../cpu/physical-memory';
 import { Pl011 } from '../devices/pl011';
 import { Pl031 } from '../devices/pl031';
+import { Pl061 } from '../devices/pl061';
+import { isElf } from './loaders/elf';
 import { GenericTimer, QEMU_VIRT_CNTFRQ } from '../devices/generic-timer';
 import { GicV3 } from '../devices/gic/gicv3';
 import { PsciFirmware, type PsciPlatform } from '../devices/psci-firmware';
@@ -44,6 +56,7 @@ import type { SerialSource } from './serial-input';
 import { BYTE_NS } from '../devices/pl011';
 import { readDtb, writeDtb } from './fdt';
 import { VIRT } from './memory-map';
+import { SCR, SYS } from '../cpu/system-state';
 import '../arch/a64/system/sysreg-devices';
 
 export type CpuModel = 'cortex-a53' | 'cortex-a57' | 'max';
@@ -61,6 +74,8 @@ export interface BoardOptions {
   dtb?: string;
   /** `-M virt,virtualization=on`: EL2 exists and the CPUs start there; PSCI then uses SMC. */
   virtualization?: boolean;
+  /** `-M virt,secure=on`: EL3 exists; see the header for where each kind of kernel starts. */
+  secure?: boolean;
   /** Bytes the guest writes to UART0. */
   uartOut: (byte: number) => void;
   /**
@@ -100,8 +115,13 @@ export class VirtBoard implements CpuEnvironment, PsciPlatform {
   readonly gic: GicV3;
   readonly timers: GenericTimer[] = [];
   readonly psci: PsciFirmware;
-  /** How guests reach the board's PSCI firmware (QEMU virt: HVC, or SMC when EL2 is emulated). */
-  readonly conduit: 'hvc' | 'smc';
+  /**
+   * How guests reach the board's PSCI firmware (QEMU virt: HVC, or SMC when EL2 is emulated);
+   * 'none' with secure=on for a bare ELF (it runs at EL3, where QEMU answers no PSCI call).
+   */
+  conduit: 'hvc' | 'smc' | 'none';
+  /** The Secure-only GPIO of secure=on, or undefined. */
+  readonly secureGpio: Pl061 | undefined;
   readonly quantum: number;
   /** Things the loaders tolerated that the user may want to know (the CLI prints them). */
   readonly warnings: string[] = [];
@@ -125,20 +145,20 @@ export class VirtBoard implements CpuEnvironment, PsciPlatform {
    * stays monotonic and the CPUs stay within a round of each other.
    */
   private readonly debtNs: number[];
+  /** Where PSCI CPU_ON starts a CPU (the Non-secure EL a Linux kernel runs at). */
   private readonly startEl: 1 | 2;
 
   constructor(readonly opts: BoardOptions) {
     if (!Number.isInteger(opts.smp) || opts.smp < 1 || opts.smp > 8) throw new Error(`-smp ${opts.smp}: the virt board takes 1 to 8 CPUs`);
-    const virt = opts.virtualization === true;
-    this.conduit = virt ? 'smc' : 'hvc';
+    const virt = opts.virtualization === true, secure = opts.secure === true;
+    this.conduit = secure ? 'none' : virt ? 'smc' : 'hvc';
     this.startEl = virt ? 2 : 1;
     this.quantum = opts.quantum ?? DEFAULT_QUANTUM;
     if (!(Number.isInteger(this.quantum) && this.quantum >= 1)) throw new Error(`board quantum ${this.quantum}: expected a positive integer`);
     this.mem = new PhysicalMemory(VIRT.RAM, opts.memory);
     const n = opts.smp;
-    for (let i = 0; i < n; i++) this.cpus.push(new Cpu(this.mem, this, i, { hasEl2: virt, hasEl3: false, startEl: this.startEl }));
-    // SEV reaches every PE of the board.
-    this.on = this.cpus.map((_, i) => i === 0);
+    for (let i = 0; i < n; i++) this.cpus.push(new Cpu(this.mem, this, i, { hasEl2: virt, hasEl3: secure, startEl: secure ? 3 : this.startEl, tgran16: opts.cpu === 'max' }));
+    this.on = this.cpus.map((_, i) => i === 0 || secure);
     this.debtNs = this.cpus.map(() => 0);
 
     this.gic = new GicV3({ cpus: n, onLines: (c) => this.linesChanged(c) });
@@ -155,6 +175,15 @@ export class VirtBoard implements CpuEnvironment, PsciPlatform {
       epochSeconds: opts.rtcEpochSeconds ?? DEFAULT_RTC_EPOCH, now: () => this.nowNs(), onIrq: (level) => this.gic.setSpiLevel(32 + 2, level),
     });
     this.mem.map(VIRT.RTC, this.rtc);
+    if (secure) {
+      this.secureGpio = new Pl061('pl061@90b0000', {
+        onOutputRise: (line) => { if (line === SECURE_GPIO_POWEROFF) this.systemOff(); else if (line === SECURE_GPIO_RESET) this.systemReset(); },
+        onIrq: (level) => this.gic.setSpiLevel(32 + VIRT.SECURE_GPIO_SPI, level),
+      });
+      this.mem.map(VIRT.SECURE_GPIO, this.secureGpio, true);
+      this.warnings.push('-M virt,secure=on: not emulated: Secure RAM (secram@e000000), Secure flash (secflash@0), the Secure UART (pl011@9040000), '
+        + 'and the GIC Security Extensions (one Security state: GICD_CTLR.DS reads 1); Secure accesses there find nothing');
+    }
 
     for (let i = 0; i < n; i++) {
       const timer = new GenericTimer({ onIrq: (intid, level) => this.gic.setPpiLevel(i, intid, level), frequencyHz: QEMU_VIRT_CNTFRQ });
@@ -288,6 +317,7 @@ export class VirtBoard implements CpuEnvironment, PsciPlatform {
 
   /** loadKernelFile's work on bytes already read (tests, tools). */
   loadKernel(kernel: Uint8Array, name: string, o: { initrd?: Uint8Array; initrdName?: string; dtb?: Uint8Array; dtbName?: string } = {}): LoadPlan {
+    if (this.opts.secure && !isElf(kernel)) this.bootNonSecure();
     const plan = planKernelBoot({
       kernel, kernelName: name, initrd: o.initrd, initrdName: o.initrdName, ramBase: VIRT.RAM, ramSize: this.opts.memory,
       dtb: (i) => this.deviceTree(i.initrdStart !== undefined ? { start: i.initrdStart, end: i.initrdEnd! } : undefined, o.dtb, o.dtbName),
@@ -315,8 +345,27 @@ export class VirtBoard implements CpuEnvironment, PsciPlatform {
     }));
   }
 
+  /**
+   * secure=on with a Linux kernel: QEMU's do_cpu_reset enters it in Non-secure EL2 (EL1 without
+   * virtualization) with SCR_EL3.RW, NS (and HCE with EL2) set, PSCI on the usual conduit, and the
+   * secondary CPUs off until CPU_ON.
+   */
+  private bootNonSecure(): void {
+    const virt = this.opts.virtualization === true;
+    this.conduit = virt ? 'smc' : 'hvc';
+    this.cpus.forEach((cpu, i) => {
+      cpu.sysLo[SYS.SCR_EL3] |= SCR.RW | SCR.NS | (virt ? SCR.HCE : 0);
+      cpu.setPstate(this.startEl, 1);
+      cpu.syncContext();
+      cpu.translationChanged();
+      this.on[i] = i === 0;
+    });
+  }
+
   private apply(plan: LoadPlan): void {
     for (const s of plan.segments) this.mem.load(s.pa, s.bytes);
+    // Without PSCI (secure=on, a bare ELF) every CPU runs from the entry, as QEMU starts them all.
+    if (this.conduit === 'none') for (const c of this.cpus.slice(1)) c.pc = BigInt(plan.entry);
     const cpu = this.cpus[0];
     cpu.pc = BigInt(plan.entry);
     cpu.setX(0, BigInt(plan.x0));
@@ -332,7 +381,7 @@ export class VirtBoard implements CpuEnvironment, PsciPlatform {
   hypervisorCall(cpu: Cpu, kind: 'hvc' | 'smc', _imm16: number): boolean {
     // As QEMU 7.2 (arm_is_psci_call): every call on the board's conduit reaches the firmware,
     // whatever its immediate; the other instruction is architectural.
-    if (kind !== this.conduit) return false;
+    if (kind !== this.conduit) return false; // never true for 'none'
     const r = this.psci.call({ fn: cpu.xlo[0] >>> 0, x1: cpu.getX(1), x2: cpu.getX(2), x3: cpu.getX(3), caller: cpu.index });
     if (r.kind === 'return') cpu.setX(0, r.x0);
     return true;
@@ -483,6 +532,9 @@ export class VirtBoard implements CpuEnvironment, PsciPlatform {
     }
   }
 }
+
+/** The Secure GPIO's output lines QEMU 7.2 wires to its power controls (virt.c SECURE_GPIO_*). */
+const SECURE_GPIO_POWEROFF = 0, SECURE_GPIO_RESET = 1;
 
 /** SCTLR_EL1/2/3 storage keys (op0=3, op1=0/4/6, CRn=1, CRm=0, op2=0). */
 function sysSctlr(el: number): number {

@@ -76,6 +76,13 @@ export interface MmuConfig {
   readonly haveEl3: boolean;
   /** FEAT_VHE: HCR_EL2.E2H is honoured (EL2&0 regime, TTBR1_EL2). */
   readonly vhe: boolean;
+  /**
+   * The 16 KiB granule is implemented (ID_AA64MMFR0_EL1.TGran16 = 1; TGran16_2 = 0 extends it to
+   * stage 2). Without it a TGx that selects 16 KiB behaves as an implemented granule (Arm ARM
+   * D8.2 "Translation granule": IMPLEMENTATION DEFINED which); QEMU 7.2 picks the smallest, 4 KiB.
+   * Absent = implemented.
+   */
+  readonly tgran16?: boolean;
 }
 
 export const DEFAULT_MMU_CONFIG: MmuConfig = { paBits: 40, haveEl2: true, haveEl3: true, vhe: false };

@@ -87,6 +87,9 @@ export class Mmu {
 
   // ------------------------------------------------------------------ state helpers
 
+  /** The granule (log2 size) a TGx field selects, given what is implemented (MmuConfig.tgran16). */
+  private granule(grain: number): number { return grain === 14 && this.cfg.tgran16 === false ? 12 : grain; }
+
   /** Security state of EL0/EL1 (EL3 implemented and SCR_EL3.NS=0 means Secure). */
   secureBelowEl3(): boolean { return this.cfg.haveEl3 && (this.regs.scrEl3 & 1n) === 0n; }
 
@@ -261,13 +264,13 @@ export class Mmu {
     if (twoRanges) {
       select = (hi >>> 23) & 1; // VA bit 55
       if (!select) {
-        tsz = tcrLo & 63; epd = (tcrLo >>> 7) & 1; grain = tg0Grain((tcrLo >>> 14) & 3); tbi = (tcrHi >>> 5) & 1;
+        tsz = tcrLo & 63; epd = (tcrLo >>> 7) & 1; grain = this.granule(tg0Grain((tcrLo >>> 14) & 3)); tbi = (tcrHi >>> 5) & 1;
       } else {
-        tsz = (tcrLo >>> 16) & 63; epd = (tcrLo >>> 23) & 1; grain = tg1Grain((tcrLo >>> 30) & 3); tbi = (tcrHi >>> 6) & 1;
+        tsz = (tcrLo >>> 16) & 63; epd = (tcrLo >>> 23) & 1; grain = this.granule(tg1Grain((tcrLo >>> 30) & 3)); tbi = (tcrHi >>> 6) & 1;
       }
       ps = tcrHi & 7;
     } else {
-      select = 0; tsz = tcrLo & 63; epd = 0; grain = tg0Grain((tcrLo >>> 14) & 3); tbi = (tcrLo >>> 20) & 1; ps = (tcrLo >>> 16) & 7;
+      select = 0; tsz = tcrLo & 63; epd = 0; grain = this.granule(tg0Grain((tcrLo >>> 14) & 3)); tbi = (tcrLo >>> 20) & 1; ps = (tcrLo >>> 16) & 7;
     }
     // TxSZ out of range (no FEAT_TTST / FEAT_LVA): we choose the level 0 Translation fault.
     if (tsz < 16 || tsz > 39) throw new WalkFault('translation', 1, 0, false, undefined);
@@ -334,7 +337,7 @@ export class Mmu {
   private stage2(ipa: number, s1ptw: boolean): S2Result {
     const vtcr = this.regs.vtcrEl2;
     const v = Number(vtcr & 0xffffffffn);
-    const tsz = v & 63, sl0 = (v >>> 6) & 3, grain = tg0Grain((v >>> 14) & 3), ps = (v >>> 16) & 7;
+    const tsz = v & 63, sl0 = (v >>> 6) & 3, grain = this.granule(tg0Grain((v >>> 14) & 3)), ps = (v >>> 16) & 7;
     const fault = (kind: FaultKind, level: number): WalkFault => new WalkFault(kind, 2, level, s1ptw, ipa);
     if (tsz < 16 || tsz > 39) throw fault('translation', 0);
     const inputBits = 64 - tsz;

@@ -21,6 +21,12 @@ describe('hvlab run options (QEMU spellings)', () => {
     assert.throws(() => parseSize('lots'), UsageError);
   });
 
+  it('accepts -M virt,secure=on (EL3) next to virtualization=on', () => {
+    const o = parseRunArgs(['-M', 'virt,secure=on,virtualization=on', '-kernel', 'k']);
+    assert.equal(o.machineProps.get('secure'), 'on');
+    assert.equal(o.machineProps.get('virtualization'), 'on');
+  });
+
   const bad: [string[], RegExp][] = [
     [['-M', 'virt', '-kernel', 'k', '-vga', 'std'], /unknown option '-vga'/],
     [['-M', 'sbsa-ref', '-kernel', 'k'], /only machine is 'virt'/],

@@ -40,6 +40,24 @@ function bad(o: TranslateOutcome): MmuFault {
 const U64 = (x: bigint): bigint => BigInt.asUintN(64, x);
 
 describe('mmu stage 1: granules, TxSZ and start levels', () => {
+  it('without FEAT_TGran16 (Cortex-A53) a TGx selecting 16 KiB walks as 4 KiB, as QEMU 7.2', () => {
+    const e = env({ tgran16: false });
+    const { t0, t1 } = el1(e, 12, 25);
+    e.regs.tcrEl1 = tcrEl1({ t0sz: 25, t1sz: 25, tg0: TG0[14], tg1: TG1[14], ips: 2 });
+    const va0 = 0x12345000n + 0x678n, va1 = U64(-(1n << 39n)) + 0x3000n + 0x9an;
+    t0.set(va0, 3, s1Leaf(RAM_BASE + 0x5000, 3, { attrIndx: 1 }));
+    t1.set(va1, 3, s1Leaf(RAM_BASE + 0x9000, 3, { attrIndx: 1 }));
+    const r0 = ok(e.mmu.translateVa(va0, CTX_E10_1, ACC_READ));
+    assert.equal(r0.pa, RAM_BASE + 0x5678);
+    assert.equal(r0.s1Shift, 12);
+    assert.equal(ok(e.mmu.translateVa(va1, CTX_E10_1, ACC_READ)).pa, RAM_BASE + 0x909a);
+    // With the granule implemented the same TCR walks 16 KiB tables: the 4 KiB tree means nothing.
+    const f = env({ tgran16: true });
+    el1(f, 12, 25);
+    f.regs.tcrEl1 = tcrEl1({ t0sz: 25, t1sz: 25, tg0: TG0[14], tg1: TG1[14], ips: 2 });
+    assert.equal(bad(f.mmu.translateVa(va0, CTX_E10_1, ACC_READ)).kind, 'translation');
+  });
+
   for (const grain of [12, 14, 16]) {
     for (const tsz of [16, 17, 20, 22, 25, 28, 30, 31, 33, 34, 36, 38, 39]) {
       it(`${2 ** (grain - 10)} KiB granule, TxSZ=${tsz}: TTBR0 and TTBR1 pages`, () => {

@@ -12,8 +12,9 @@ export interface RunResult { output: string; stop?: StopReason; error?: string }
  * QEMU's `max` CPU has every extension hvlab may use (LSE, CRC32). The guest ends with PSCI
  * SYSTEM_OFF through HVC, which makes QEMU exit; a timeout means the guest hung.
  */
-export function runQemu(elf: string, opts: { cpu?: string; timeoutMs?: number; extraArgs?: string[] } = {}): RunResult {
-  const r = spawnSync('qemu-system-aarch64', ['-M', 'virt', '-cpu', opts.cpu ?? 'max', '-nographic', '-no-reboot', '-m', '128M',
+export function runQemu(elf: string, opts: { cpu?: string; timeoutMs?: number; extraArgs?: string[]; secure?: boolean; virtualization?: boolean } = {}): RunResult {
+  const machine = ['virt', ...(opts.secure ? ['secure=on'] : []), ...(opts.virtualization ? ['virtualization=on'] : [])].join(',');
+  const r = spawnSync('qemu-system-aarch64', ['-M', machine, '-cpu', opts.cpu ?? 'max', '-nographic', '-no-reboot', '-m', '128M',
     '-monitor', 'none', '-serial', 'stdio', '-kernel', elf, ...(opts.extraArgs ?? [])],
   { encoding: 'latin1', timeout: opts.timeoutMs ?? 20000, stdio: ['ignore', 'pipe', 'pipe'] });
   if (r.error) return { output: r.stdout ?? '', error: `qemu: ${r.error.message}` };
@@ -21,9 +22,10 @@ export function runQemu(elf: string, opts: { cpu?: string; timeoutMs?: number; e
   return { output: r.stdout };
 }
 
-export function runHvlab(elf: string, opts: { cpu?: CpuModel; maxInsns?: number; stopOnUndefined?: boolean; virtualization?: boolean; smp?: number } = {}): RunResult {
+/** `secure`: -M virt,secure=on (EL3; a bare ELF starts there, and powers off through the Secure GPIO). */
+export function runHvlab(elf: string, opts: { cpu?: CpuModel; maxInsns?: number; stopOnUndefined?: boolean; virtualization?: boolean; secure?: boolean; smp?: number } = {}): RunResult {
   const bytes: number[] = [];
-  const board = new VirtBoard({ cpu: opts.cpu ?? 'max', smp: opts.smp ?? 1, memory: 128 * 2 ** 20, uartOut: (b) => bytes.push(b), virtualization: opts.virtualization });
+  const board = new VirtBoard({ cpu: opts.cpu ?? 'max', smp: opts.smp ?? 1, memory: 128 * 2 ** 20, uartOut: (b) => bytes.push(b), virtualization: opts.virtualization, secure: opts.secure });
   board.loadElf(readElf(elf), elf);
   // The snippets install no vectors: report UNDEFINED at the instruction rather than at vector 0x200.
   if (opts.stopOnUndefined ?? true) for (const cpu of board.cpus) cpu.trapHook = stopOnUndefined;

@@ -48,12 +48,14 @@ export function addrReg(cpu: Cpu, n: number, m: number, option: number, amount: 
 
 /**
  * Accesses that must be aligned whatever SCTLR_ELx.A says (exclusives, acquire/release, atomics:
- * Arm ARM B2.5.2). Until the exception model lands (issue 3) a misaligned one stops the run as a
- * fault, as the Alignment fault would.
+ * Arm ARM B2.5.2): a misaligned one takes a Data Abort with an Alignment fault (DFSC 0b100001,
+ * FAR = the address), before any translation (AArch64.CheckAlignment comes first). `write`
+ * gives ESR ISS.WnR: stores, and atomic read-modify-writes (QEMU checks those as stores).
  */
-export function checkAligned(cpu: Cpu, lo: number, size: number): void {
+export function checkAligned(cpu: Cpu, lo: number, hi: number, size: number, write = false): void {
   if ((lo & (size - 1)) !== 0) {
-    cpu.stop({ kind: 'fault', pc: cpu.pc, message: `alignment fault: ${size}-byte exclusive/atomic/ordered access at 0x${(((A.hi >>> 0) * TWO32) + (lo >>> 0)).toString(16)}` });
+    const va = (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+    cpu.abort({ kind: 'alignment', stage: 1, level: 0, s1ptw: false, write, fetch: false, va });
   }
 }
 

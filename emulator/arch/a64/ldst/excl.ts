@@ -82,7 +82,7 @@ function exclusives(): EncodingSpec[] {
         fuzzOk: (i) => fRt2(i) === 31 && fRs(i) !== fRt(i) && (fRs(i) !== fRn(i) || fRn(i) === 31),
         exec: (cpu, i) => {
           const n = fRn(i), lo = cpu.xlo[n], hi = cpu.xhi[n];
-          checkAligned(cpu, lo, bytes);
+          checkAligned(cpu, lo, hi, bytes, true);
           const pass = monitorPass(cpu, lo, hi, bytes);
           if (pass) store(cpu, lo, hi, bytes, rz(fRt(i)));
           setReg(cpu, fRs(i), pass ? 0 : 1, 0);
@@ -97,7 +97,7 @@ function exclusives(): EncodingSpec[] {
         fuzzOk: (i) => fRt2(i) === 31 && fRs(i) === 31,
         exec: (cpu, i) => {
           const n = fRn(i), lo = cpu.xlo[n], hi = cpu.xhi[n];
-          checkAligned(cpu, lo, bytes);
+          checkAligned(cpu, lo, hi, bytes);
           load(cpu, lo, hi, bytes, 0);
           monitorMark(cpu, lo, hi, bytes);
           setReg(cpu, fRt(i), T[0], T[1]);
@@ -112,7 +112,7 @@ function exclusives(): EncodingSpec[] {
           fuzzOk: (i) => fRt2(i) === 31 && fRs(i) === 31,
           exec: (cpu, i) => {
             const n = fRn(i), lo = cpu.xlo[n], hi = cpu.xhi[n];
-            checkAligned(cpu, lo, bytes);
+            checkAligned(cpu, lo, hi, bytes, true);
             store(cpu, lo, hi, bytes, rz(fRt(i)));
           },
           disasm: (i) => ins('stlr' + sfx, reg(fRt(i), sf), memBase(fRn(i))),
@@ -123,7 +123,7 @@ function exclusives(): EncodingSpec[] {
           fuzzOk: (i) => fRt2(i) === 31 && fRs(i) === 31,
           exec: (cpu, i) => {
             const n = fRn(i), lo = cpu.xlo[n], hi = cpu.xhi[n];
-            checkAligned(cpu, lo, bytes);
+            checkAligned(cpu, lo, hi, bytes);
             load(cpu, lo, hi, bytes, 0);
             setReg(cpu, fRt(i), T[0], T[1]);
           },
@@ -143,7 +143,7 @@ function exclusives(): EncodingSpec[] {
         fuzzOk: (i) => fRs(i) !== fRt(i) && fRs(i) !== fRt2(i) && (fRs(i) !== fRn(i) || fRn(i) === 31),
         exec: (cpu, i) => {
           const n = fRn(i), lo = cpu.xlo[n], hi = cpu.xhi[n];
-          checkAligned(cpu, lo, total);
+          checkAligned(cpu, lo, hi, total, true);
           const pass = monitorPass(cpu, lo, hi, total);
           if (pass) {
             store(cpu, lo, hi, bytes, rz(fRt(i)));
@@ -160,7 +160,7 @@ function exclusives(): EncodingSpec[] {
         fuzzOk: (i) => fRs(i) === 31 && fRt(i) !== fRt2(i),
         exec: (cpu, i) => {
           const n = fRn(i), lo = cpu.xlo[n], hi = cpu.xhi[n];
-          checkAligned(cpu, lo, total);
+          checkAligned(cpu, lo, hi, total);
           load(cpu, lo, hi, bytes, 0);
           load(cpu, loOf(lo, bytes), hiOf(lo, hi, bytes), bytes, 2);
           monitorMark(cpu, lo, hi, total);
@@ -190,7 +190,7 @@ function cas(): EncodingSpec[] {
         pattern: bin(size, 2) + '0010001' + (ord >> 1) + '1sssss' + (ord & 1) + '11111nnnnnttttt',
         exec: (cpu, i) => {
           const n = fRn(i), lo = cpu.xlo[n], hi = cpu.xhi[n];
-          checkAligned(cpu, lo, bytes);
+          checkAligned(cpu, lo, hi, bytes, true);
           const s = rz(fRs(i));
           const clo = cpu.xlo[s] & mask, chi = sf ? cpu.xhi[s] : 0;
           load(cpu, lo, hi, bytes, 0);
@@ -212,7 +212,7 @@ function cas(): EncodingSpec[] {
         pattern: '0' + sz + '0010000' + (ord >> 1) + '1ssss0' + (ord & 1) + '11111nnnnntttt0',
         exec: (cpu, i) => {
           const n = fRn(i), lo = cpu.xlo[n], hi = cpu.xhi[n];
-          checkAligned(cpu, lo, 2 * bytes);
+          checkAligned(cpu, lo, hi, 2 * bytes, true);
           const rs = fRs(i), rt = fRt(i), s0 = rz(rs), s1 = rz(rs + 1);
           const lo2 = loOf(lo, bytes), hi2 = hiOf(lo, hi, bytes);
           load(cpu, lo, hi, bytes, 0);

@@ -87,8 +87,12 @@ function pfr0(cpu: Cpu): number {
 }
 /** ID_AA64ISAR0_EL1: CRC32 = 1 (bits 19:16), Atomic = 2 (LSE, bits 23:20); nothing else. */
 export const ID_AA64ISAR0_VALUE = 0x00210000;
-/** ID_AA64MMFR0_EL1: PARange = 5 (48 bits, what the memory path accepts); 4K and 64K granules. */
+/** ID_AA64MMFR0_EL1: PARange = 5 (48 bits, what the memory path accepts); 4K and 64K granules (16K: mmfr0()). */
 export const ID_AA64MMFR0_VALUE = 0x5;
+/** ID_AA64MMFR0_EL1 for a PE's configuration: TGran16 (bits 23:20) = 1 when the 16 KiB granule is implemented. */
+function mmfr0(cpu: Cpu): number {
+  return ID_AA64MMFR0_VALUE | (cpu.config.tgran16 ? 1 << 20 : 0);
+}
 /** ID_AA64MMFR1_EL1: PAN = 1 (bits 23:20, FEAT_PAN: PSTATE.PAN, SCTLR_EL1.SPAN; no PAN2/EPAN). */
 export const ID_AA64MMFR1_VALUE = 0x00100000;
 export const ID_AA64MMFR2_VALUE = 0;
@@ -357,7 +361,7 @@ export const SYSREGS: readonly SysRegDef[] = [
   { op0: 3, op1: 0, crn: 0, crm: 4, op2: 0, name: 'ID_AA64PFR0_EL1', read: (cpu, t) => { cpu.xlo[t] = pfr0(cpu); cpu.xhi[t] = 0; } },
   { op0: 3, op1: 0, crn: 0, crm: 5, op2: 0, name: 'ID_AA64DFR0_EL1', read: constant(ID_AA64DFR0_VALUE) },
   { op0: 3, op1: 0, crn: 0, crm: 6, op2: 0, name: 'ID_AA64ISAR0_EL1', read: constant(ID_AA64ISAR0_VALUE) },
-  { op0: 3, op1: 0, crn: 0, crm: 7, op2: 0, name: 'ID_AA64MMFR0_EL1', read: constant(ID_AA64MMFR0_VALUE) },
+  { op0: 3, op1: 0, crn: 0, crm: 7, op2: 0, name: 'ID_AA64MMFR0_EL1', read: (cpu, t) => { cpu.xlo[t] = mmfr0(cpu); cpu.xhi[t] = 0; } },
   { op0: 3, op1: 0, crn: 0, crm: 7, op2: 1, name: 'ID_AA64MMFR1_EL1', read: constant(ID_AA64MMFR1_VALUE) },
   { op0: 3, op1: 0, crn: 0, crm: 7, op2: 2, name: 'ID_AA64MMFR2_EL1', read: constant(ID_AA64MMFR2_VALUE) },
   // --- cache identification (Arm ARM D19.2.20 CCSIDR, D19.2.21 CLIDR, D19.2.32 CSSELR): the
