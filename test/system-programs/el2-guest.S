@@ -180,8 +180,8 @@ _start:
   msr ich_lr1_el2, x0
   isb
 
-  // HCR_EL2: RW | TWI | AMO | IMO | FMO | VM.
-  movz x0, #0x8000, lsl #16
+  // HCR_EL2: RW | TSC | TWI | AMO | IMO | FMO | VM.
+  movz x0, #0x8008, lsl #16
   movk x0, #0x2039
   msr hcr_el2, x0
   movz x0, #0x30d0, lsl #16   // SCTLR_EL1: RES1 bits, MMU and alignment checks off
@@ -207,6 +207,10 @@ el2_sync:
   b.eq el2_wfi
   cmp x10, #0x20
   b.eq el2_iabt
+  cmp x10, #0x17
+  b.eq el2_smc
+  cmp x10, #0x18
+  b.eq el2_sysreg
   mov x18, #0x400
   b el2_bad
 
@@ -224,6 +228,21 @@ el2_iabt:
   ldr x0, [sp, #136]           // the saved x30
   msr elr_el2, x0
   RESTORE_ERET
+
+// SMC trapped by HCR_EL2.TSC: the preferred return is the SMC itself, so skip it.
+el2_smc:
+  LABEL_HEX s_smc, x9
+  PUTC 10
+  b skip_eret
+
+// An ICC_* access trapped by ICH_HCR_EL2.TALL1: untrap and skip the access.
+el2_sysreg:
+  LABEL_HEX s_sysreg, x9
+  PUTC 10
+  mrs x0, ich_hcr_el2
+  bic x0, x0, #(1 << 12)
+  msr ich_hcr_el2, x0
+  b skip_eret
 
 el2_wfi:
   LABEL_HEX s_wfi, x9
@@ -300,8 +319,48 @@ el2_hvc:
   b.eq hvc_after_eoi
   cmp x10, #0x99
   b.eq finish
+  cmp x10, #3
+  b.eq hvc_tall1
+  cmp x10, #4
+  b.eq hvc_at
   cmp x10, #0
   b.eq guest_off
+  RESTORE_ERET
+
+// hvc #4: address translation from EL2 on the guest's stage 1 + stage 2, the guest's MMU on.
+hvc_at:
+  movz x6, #0x8000, lsl #16    // VA 0x80000000: IPA 0x80000000 -> PA image_start
+  bl at_s12
+  movz x6, #0xc000, lsl #16    // stage-2 translation fault on the output IPA
+  bl at_s12
+  movz x6, #0x4000, lsl #16    // stage-2 fault on the stage-1 walk
+  bl at_s12
+  at s1e1r, x6                 // stage 1 only: the walk still goes through stage 2
+  isb
+  mrs x0, par_el1
+  LABEL_HEX s_par1, x0
+  PUTC 10
+  RESTORE_ERET
+
+// Prints AT S12E1R's PAR_EL1 for VA x6, as an offset from image_start when it succeeds.
+at_s12:
+  mov x15, x30
+  at s12e1r, x6
+  isb
+  mrs x7, par_el1
+  tbnz x7, #0, 1f
+  adr x8, image_start
+  sub x7, x7, x8
+1: LABEL_HEX s_par12, x7
+  PUTC 10
+  mov x30, x15
+  ret
+
+// hvc #3: trap the guest's Group 1 ICC_* accesses (ICH_HCR_EL2.TALL1).
+hvc_tall1:
+  mrs x0, ich_hcr_el2
+  orr x0, x0, #(1 << 12)
+  msr ich_hcr_el2, x0
   RESTORE_ERET
 
 // hvc #1, from inside the guest's IRQ handler: LR0 now Active, its priority in ICH_AP1R0_EL2.
@@ -473,6 +532,16 @@ guest_entry:
   blr x6
   LABEL_HEX g_called, x0
   PUTC 10
+  // Loads the syndrome cannot describe (ISV = 0): pair, post-index writeback; one it can with
+  // AR = 1 (load-acquire) and one with SSE = 1 (sign-extending). All skipped by EL2.
+  movz x6, #0x8020, lsl #16
+  ldp x1, x2, [x6]
+  ldr x1, [x6], #8
+  ldar w1, [x6]
+  ldrsh x11, [x6, #0x40]
+  LABEL_HEX g_addr, x6          // the skipped post-index load did not write back
+  PUTC 10
+  smc #0x42                    // HCR_EL2.TSC
   // Level-2 fault (byte load, W register), level-1 fault, and an IPA above the 39-bit range: skipped.
   movz x6, #0x8040, lsl #16
   mov x7, #0x55
@@ -503,6 +572,18 @@ guest_entry:
   mov x0, #1
   msr icc_igrpen1_el1, x0
   isb
+  mrs x0, icc_sre_el1
+  LABEL_HEX g_sre, x0
+  mrs x0, icc_ctlr_el1
+  LABEL_HEX g_ctlr, x0
+  PUTC 10
+  hvc #3
+  mov x0, #0x5a
+  mrs x0, icc_igrpen1_el1      // trapped by TALL1 and skipped: x0 keeps 0x5a
+  LABEL_HEX g_igrpen1, x0
+  mrs x0, icc_igrpen1_el1      // no longer trapped
+  LABEL_HEX g_then, x0
+  PUTC 10
   mrs x0, icc_hppir1_el1       // vINTID 42 pending, not yet taken (PSTATE.I is set)
   LABEL_HEX g_hppir, x0
   mrs x0, icc_pmr_el1
@@ -519,6 +600,60 @@ guest_entry:
   PUTC 10
   hvc #2
   PUTS g_back
+
+  // Stage 1 on (TCR_EL1: T0SZ = 25, 4K, IPS 40 bits, EPD1): the image's 1 GiB identity-mapped
+  // (VA = IPA), UART's GiB as Device; VA 0x40000000's level-2 table is at IPA 0x80300000, which
+  // stage 2 does not map (a stage-2 fault on the stage-1 walk, S1PTW); VA 0xc0000000 -> IPA
+  // 0x80400000 through a level-2 block, also unmapped at stage 2: FAR (VA) and HPFAR (IPA) differ.
+  adr x1, g_s1_l1
+  adr x2, g_s1_l2
+  mov x0, #0x401               // block, AttrIndx 0 (Device-nGnRnE), AF
+  orr x0, x0, #(3 << 53)       // UXN | PXN
+  str x0, [x1, #0]
+  movz x0, #0x8030, lsl #16
+  orr x0, x0, #3               // table
+  str x0, [x1, #8]
+  movz x0, #0x8000, lsl #16
+  movk x0, #0x0705             // block, AttrIndx 1 (Normal WB), Inner Shareable, AF
+  str x0, [x1, #16]
+  orr x0, x2, #3
+  str x0, [x1, #24]
+  movz x0, #0x8040, lsl #16
+  movk x0, #0x0705
+  str x0, [x2, #0]
+  dsb sy
+  mov x0, #0xff00              // MAIR_EL1: Attr0 Device-nGnRnE, Attr1 Normal WB
+  msr mair_el1, x0
+  movz x0, #0x0002, lsl #32    // TCR_EL1: IPS 40 bits, EPD1, SH0 Inner, ORGN0/IRGN0 WB, T0SZ 25
+  movk x0, #0x0080, lsl #16
+  movk x0, #0x3519
+  msr tcr_el1, x0
+  msr ttbr0_el1, x1
+  isb
+  tlbi vmalle1
+  dsb sy
+  isb
+  mrs x0, sctlr_el1
+  orr x0, x0, #1
+  msr sctlr_el1, x0
+  isb
+  movz x6, #0xc000, lsl #16
+  add x6, x6, #0x120
+  at s1e1r, x6
+  isb
+  mrs x0, par_el1
+  LABEL_HEX g_par, x0
+  PUTC 10
+  ldr w5, [x6]                 // stage-2 fault on the data access
+  movz x6, #0x4000, lsl #16
+  ldr x5, [x6]                 // stage-2 fault on the stage-1 walk (read)
+  str x5, [x6, #8]             // the same for a store
+  hvc #4                       // EL2: AT S12E1R / S1E1R from EL2 for these VAs
+  mrs x0, sctlr_el1
+  bic x0, x0, #1
+  msr sctlr_el1, x0
+  isb
+  PUTS g_mmu
   hvc #0x99
 0: b 0b
 
@@ -551,6 +686,10 @@ s_vtr: .asciz "ich_vtr="
 s_iabt: .asciz "el2: iabt esr="
 s_lr1: .asciz " lr1="
 s_hcr: .asciz " hcr="
+s_smc: .asciz "el2: smc esr="
+s_sysreg: .asciz "el2: sysreg esr="
+s_par12: .asciz "el2: at s12e1r par(-image_start if ok)="
+s_par1: .asciz "el2: at s1e1r par="
 s_wfi: .asciz "el2: wfi esr="
 s_dabt: .asciz "el2: dabt esr="
 s_far: .asciz " far="
@@ -577,6 +716,13 @@ g_virq: .asciz "guest: virq "
 g_again: .asciz " iar1 again="
 g_idle: .asciz "guest: after eoi rpr="
 g_called: .asciz "guest: called, x0="
+g_addr: .asciz "guest: x6="
+g_sre: .asciz "guest: sre="
+g_ctlr: .asciz " ctlr="
+g_igrpen1: .asciz "guest: igrpen1="
+g_then: .asciz " then="
+g_par: .asciz "guest: at s1e1r par="
+g_mmu: .asciz "guest: mmu off again\n"
 g_back: .asciz "guest: back\n"
 .balign 16
 maint_seen: .quad 0
@@ -596,6 +742,8 @@ fault_page:
   .quad 0x1111111111111111, 0xfa017fa017fa0170
   .balign 4096
 ro_page: .skip 4096
+g_s1_l1: .skip 4096
+g_s1_l2: .skip 4096
 code_page:
   mov x0, #0x77
   ret
