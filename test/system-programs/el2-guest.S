@@ -323,8 +323,59 @@ el2_hvc:
   b.eq hvc_tall1
   cmp x10, #4
   b.eq hvc_at
+  cmp x10, #5
+  b.eq hvc_hw_inject
+  cmp x10, #6
+  b.eq hvc_hw_done
   cmp x10, #0
   b.eq guest_off
+  RESTORE_ERET
+
+// hvc #5: a physical SPI (48, pended by software) taken at EL2 with ICC_CTLR_EL1.EOImode = 1
+// (EOI drops the priority only) and forwarded as vINTID 50 through LR2 with HW = 1, pINTID 48:
+// the guest's virtual EOI deactivates the physical interrupt.
+hvc_hw_inject:
+  mrs x12, elr_el2
+  mrs x13, spsr_el2
+  mrs x0, icc_ctlr_el1
+  orr x0, x0, #2               // EOImode
+  msr icc_ctlr_el1, x0
+  isb
+  ldr x1, =GICD
+  mov w2, #(1 << 16)
+  str w2, [x1, #0x84]          // GICD_IGROUPR1: INTID 48 Group 1
+  mov w2, #0x80
+  strb w2, [x1, #0x400 + 48]   // GICD_IPRIORITYR
+  add x3, x1, #0x6000
+  str xzr, [x3, #8 * 48]       // GICD_IROUTER48: affinity 0.0.0.0
+  mov w2, #(1 << 16)
+  str w2, [x1, #0x104]         // GICD_ISENABLER1
+  str w2, [x1, #0x204]         // GICD_ISPENDR1
+  bl wait_maintenance
+  msr elr_el2, x12
+  msr spsr_el2, x13
+  ldr x1, =GICD
+  ldr w0, [x1, #0x304]         // GICD_ISACTIVER1: 48 still active
+  LABEL_HEX s_active, x0
+  PUTC 10
+  // LR2 = pending, HW, Group 1, priority 0x90, pINTID 48, vINTID 50.
+  movz x0, #0x7090, lsl #48
+  movk x0, #48, lsl #32
+  movk x0, #50
+  msr ich_lr2_el2, x0
+  isb
+  RESTORE_ERET
+
+// hvc #6: after the guest's EOI of vINTID 50: LR2 invalid and the physical 48 inactive.
+hvc_hw_done:
+  mrs x0, ich_lr2_el2
+  LABEL_HEX s_after_lr2, x0
+  mrs x0, ich_elrsr_el2
+  LABEL_HEX s_elrsr, x0
+  ldr x1, =GICD
+  ldr w0, [x1, #0x304]
+  LABEL_HEX s_isactiver1, x0
+  PUTC 10
   RESTORE_ERET
 
 // hvc #4: address translation from EL2 on the guest's stage 1 + stage 2, the guest's MMU on.
@@ -369,6 +420,8 @@ hvc_active:
   LABEL_HEX s_lr0, x0
   mrs x0, ich_lr1_el2
   LABEL_HEX s_lr1, x0
+  mrs x0, ich_lr2_el2
+  LABEL_HEX s_lr2, x0
   mrs x0, ich_ap1r0_el2
   LABEL_HEX s_ap1r0, x0
   mrs x0, ich_vmcr_el2
@@ -451,7 +504,12 @@ el2_irq:
   msr ich_hcr_el2, x0
   isb
   msr icc_eoir1_el1, x9
-  adr x5, maint_seen
+  mrs x0, icc_ctlr_el1         // EOImode = 1: deactivate separately, except the forwarded SPI
+  tbz x0, #1, 1f
+  cmp x9, #48
+  b.eq 1f
+  msr icc_dir_el1, x9
+1: adr x5, maint_seen
   mov x6, #1
   str x6, [x5]
   RESTORE_ERET
@@ -600,6 +658,13 @@ guest_entry:
   PUTC 10
   hvc #2
   PUTS g_back
+  hvc #5
+  msr daifclr, #2
+  isb
+1: cmp x20, #3
+  b.lo 1b
+  msr daifset, #2
+  hvc #6
 
   // Stage 1 on (TCR_EL1: T0SZ = 25, 4K, IPS 40 bits, EPD1): the image's 1 GiB identity-mapped
   // (VA = IPA), UART's GiB as Device; VA 0x40000000's level-2 table is at IPA 0x80300000, which
@@ -690,6 +755,10 @@ s_smc: .asciz "el2: smc esr="
 s_sysreg: .asciz "el2: sysreg esr="
 s_par12: .asciz "el2: at s12e1r par(-image_start if ok)="
 s_par1: .asciz "el2: at s1e1r par="
+s_active: .asciz "el2: gicd_isactiver1="
+s_after_lr2: .asciz "el2: lr2="
+s_isactiver1: .asciz " gicd_isactiver1="
+s_lr2: .asciz " lr2="
 s_wfi: .asciz "el2: wfi esr="
 s_dabt: .asciz "el2: dabt esr="
 s_far: .asciz " far="
