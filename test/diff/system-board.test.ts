@@ -33,7 +33,7 @@ describe('virt board interrupts vs QEMU', function () {
   for (const { name, smp } of programs) {
     it(`${name} (-smp ${smp}): same output as QEMU`, () => {
       const elf = buildAsm(systemProgram(name), name.replace(/\.S$/, ''));
-      const q = runQemu(elf, { extraArgs: ['-M', 'gic-version=3', '-smp', String(smp)] });
+      const q = runQemu(elf, { extraArgs: ['-smp', String(smp)] });
       assert.equal(q.error, undefined);
       assert.match(q.output, /done\n$/, `QEMU did not finish: ${q.output}`);
       const h = runHvlab(elf, { stopOnUndefined: false, smp, maxInsns: 50_000_000 });

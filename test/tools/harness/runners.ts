@@ -13,7 +13,8 @@ export interface RunResult { output: string; stop?: StopReason; error?: string }
  * SYSTEM_OFF through HVC, which makes QEMU exit; a timeout means the guest hung.
  */
 export function runQemu(elf: string, opts: { cpu?: string; timeoutMs?: number; extraArgs?: string[]; secure?: boolean; virtualization?: boolean } = {}): RunResult {
-  const machine = ['virt', ...(opts.secure ? ['secure=on'] : []), ...(opts.virtualization ? ['virtualization=on'] : [])].join(',');
+  // gic-version=3: hvlab's only GIC (QEMU's virt defaults to GICv2).
+  const machine = ['virt', 'gic-version=3', ...(opts.secure ? ['secure=on'] : []), ...(opts.virtualization ? ['virtualization=on'] : [])].join(',');
   const r = spawnSync('qemu-system-aarch64', ['-M', machine, '-cpu', opts.cpu ?? 'max', '-nographic', '-no-reboot', '-m', '128M',
     '-monitor', 'none', '-serial', 'stdio', '-kernel', elf, ...(opts.extraArgs ?? [])],
   { encoding: 'latin1', timeout: opts.timeoutMs ?? 20000, stdio: ['ignore', 'pipe', 'pipe'] });
