@@ -3,26 +3,10 @@
 // emulators must print the same. QEMU runs with gic-version=3 (its virt default is GICv2; hvlab's
 // only GIC is v3, and el2-guest.S uses the GICv3 virtual CPU interface).
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { buildAsm } from '../tools/harness/toolchain';
+import { firstDifference, systemProgram } from '../tools/harness/output-diff';
 import { runHvlab, runQemu } from '../tools/harness/runners';
 import type { CpuModel } from '../../emulator/machine/virt-board';
-
-const DIR = join(__dirname, '../../../test/system-programs');
-
-/** The program's source with its `#include "file"` lines expanded (buildAsm compiles one file). */
-function source(name: string): string {
-  return readFileSync(join(DIR, name), 'utf8').replace(/^#include "([^"]+)"$/gm, (_line, inc: string) => source(inc));
-}
-
-function firstDifference(a: string, b: string): string {
-  const la = a.split('\n'), lb = b.split('\n');
-  for (let i = 0; i < Math.max(la.length, lb.length); i++) {
-    if (la[i] !== lb[i]) return `line ${i + 1}: qemu '${la[i] ?? ''}' hvlab '${lb[i] ?? ''}'`;
-  }
-  return 'identical';
-}
 
 interface SystemProgram {
   name: string;
@@ -55,7 +39,7 @@ function describeMachine(p: SystemProgram): string {
 describe('exception model and MMU vs QEMU', () => {
   for (const p of PROGRAMS) {
     it(`${p.name}${describeMachine(p)}: same output as QEMU`, () => {
-      const elf = buildAsm(source(p.name), p.name.replace(/\.S$/, ''));
+      const elf = buildAsm(systemProgram(p.name), p.name.replace(/\.S$/, ''));
       const q = runQemu(elf, { cpu: p.cpu, secure: p.secure, virtualization: p.virtualization });
       assert.equal(q.error, undefined);
       assert.match(q.output, /done\n$/, `QEMU did not finish: ${q.output}`);

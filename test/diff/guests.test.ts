@@ -8,6 +8,7 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { firstDifference } from '../tools/harness/output-diff';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -33,17 +34,6 @@ function hvlab(guest: string, append?: string): Run {
   { encoding: 'latin1', timeout: 240_000, stdio: ['ignore', 'pipe', 'pipe'] });
   if (r.error) throw new Error(`hvlab: ${r.error.message}`);
   return { out: r.stdout, err: r.stderr, status: r.status };
-}
-
-/** The first line where the outputs differ, with the line before it. */
-function firstDifference(expected: string, actual: string): string | undefined {
-  if (expected === actual) return undefined;
-  const e = expected.split('\n'), a = actual.split('\n');
-  let i = 0;
-  while (i < e.length && i < a.length && e[i] === a[i]) i++;
-  const show = (s: string | undefined): string => (s === undefined ? '(end of output)' : JSON.stringify(s));
-  return `first difference at line ${i + 1} (QEMU printed ${e.length} lines, hvlab ${a.length}):\n` +
-    (i > 0 ? `  same:  ${show(e[i - 1])}\n` : '') + `  qemu:  ${show(e[i])}\n  hvlab: ${show(a[i])}`;
 }
 
 function ok(r: Run, who: string): void {

@@ -6,6 +6,7 @@ import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { firstDifference } from '../tools/harness/output-diff';
 import { runHvlab, runQemu, type RunResult } from '../tools/harness/runners';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -34,18 +35,6 @@ function stopDescription(elf: string, h: RunResult): string {
   const stop = h.stop as { pc?: bigint } | undefined;
   const where = stop?.pc !== undefined ? disassemblyAround(elf, stop.pc) : '';
   return `\n${h.error}${where ? '\n' + where : ''}`;
-}
-
-/** The first line where the two outputs differ, with a little context, for the failure message. */
-export function firstDifference(expected: string, actual: string): string | undefined {
-  if (expected === actual) return undefined;
-  const e = expected.split('\n'), a = actual.split('\n');
-  let i = 0;
-  while (i < e.length && i < a.length && e[i] === a[i]) i++;
-  const show = (s: string | undefined): string => (s === undefined ? '(end of output)' : JSON.stringify(s));
-  return `first difference at line ${i + 1} (QEMU printed ${e.length} lines, hvlab ${a.length}):\n` +
-    (i > 0 ? `  same:  ${show(e[i - 1])}\n` : '') +
-    `  qemu:  ${show(e[i])}\n  hvlab: ${show(a[i])}`;
 }
 
 describe('programs: bare-metal test programs, byte-identical to QEMU', function () {

@@ -2,25 +2,9 @@
 // in test/system-programs that take generic-timer PPIs, a software-pended SPI, and SGIs between
 // two CPUs started with PSCI CPU_ON print what they see; both emulators must print the same.
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { buildAsm } from '../tools/harness/toolchain';
+import { firstDifference, systemProgram } from '../tools/harness/output-diff';
 import { runHvlab, runQemu } from '../tools/harness/runners';
-
-const DIR = join(__dirname, '../../../test/system-programs');
-
-/** The program's source with `#include "print.inc"` expanded (buildAsm compiles one file). */
-export function systemProgram(name: string): string {
-  return readFileSync(join(DIR, name), 'utf8').replace('#include "print.inc"', readFileSync(join(DIR, 'print.inc'), 'utf8'));
-}
-
-function firstDifference(a: string, b: string): string {
-  const la = a.split('\n'), lb = b.split('\n');
-  for (let i = 0; i < Math.max(la.length, lb.length); i++) {
-    if (la[i] !== lb[i]) return `line ${i + 1}: qemu '${la[i] ?? ''}' hvlab '${lb[i] ?? ''}'`;
-  }
-  return 'identical';
-}
 
 describe('virt board interrupts vs QEMU', function () {
   this.timeout(60_000);
