@@ -61,7 +61,7 @@ function atomic(size: number, opIdx: number, ord: number): EncodingSpec {
   const o3opc = swp ? '1000' : '0' + bin(opIdx, 3);
   const exec = (cpu: Cpu, i: number): void => {
     const n = (i >>> 5) & 31, lo = cpu.xlo[n], hi = cpu.xhi[n];
-    checkAligned(cpu, lo, hi, bytes, true);
+    checkAligned(cpu, lo, hi, bytes);
     const s = rz((i >>> 16) & 31);
     const slo = cpu.xlo[s] & mask, shi = sf ? cpu.xhi[s] : 0;
     let olo: number, ohi = 0;

@@ -50,7 +50,8 @@ export function addrReg(cpu: Cpu, n: number, m: number, option: number, amount: 
  * Accesses that must be aligned whatever SCTLR_ELx.A says (exclusives, acquire/release, atomics:
  * Arm ARM B2.5.2): a misaligned one takes a Data Abort with an Alignment fault (DFSC 0b100001,
  * FAR = the address), before any translation (AArch64.CheckAlignment comes first). `write`
- * gives ESR ISS.WnR: stores, and atomic read-modify-writes (QEMU checks those as stores).
+ * gives ESR ISS.WnR: stores. An atomic read-modify-write (LD<op>, SWP, CAS, CASP) faults as a read (WnR =
+ * 0), as QEMU reports it (the fuzz slice compares; the Arm ARM leaves the choice to the PE).
  */
 export function checkAligned(cpu: Cpu, lo: number, hi: number, size: number, write = false): void {
   if ((lo & (size - 1)) !== 0) {

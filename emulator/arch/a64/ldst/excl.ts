@@ -190,7 +190,7 @@ function cas(): EncodingSpec[] {
         pattern: bin(size, 2) + '0010001' + (ord >> 1) + '1sssss' + (ord & 1) + '11111nnnnnttttt',
         exec: (cpu, i) => {
           const n = fRn(i), lo = cpu.xlo[n], hi = cpu.xhi[n];
-          checkAligned(cpu, lo, hi, bytes, true);
+          checkAligned(cpu, lo, hi, bytes); // faults as a read (WnR = 0), as QEMU: see checkAligned
           const s = rz(fRs(i));
           const clo = cpu.xlo[s] & mask, chi = sf ? cpu.xhi[s] : 0;
           load(cpu, lo, hi, bytes, 0);
@@ -212,7 +212,7 @@ function cas(): EncodingSpec[] {
         pattern: '0' + sz + '0010000' + (ord >> 1) + '1ssss0' + (ord & 1) + '11111nnnnntttt0',
         exec: (cpu, i) => {
           const n = fRn(i), lo = cpu.xlo[n], hi = cpu.xhi[n];
-          checkAligned(cpu, lo, hi, 2 * bytes, true);
+          checkAligned(cpu, lo, hi, 2 * bytes); // as CAS
           const rs = fRs(i), rt = fRt(i), s0 = rz(rs), s1 = rz(rs + 1);
           const lo2 = loOf(lo, bytes), hi2 = hiOf(lo, hi, bytes);
           load(cpu, lo, hi, bytes, 0);
