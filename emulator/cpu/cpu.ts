@@ -12,7 +12,7 @@ import { EC, ESR_IL, takeException, type ExceptionEvent, type ExceptionKind } fr
 import { HCR, MDCR_TDE, SCR, SYS, SYS_SLOTS } from './system-state';
 import { Mmu } from '../mmu/walk';
 import { Tlb, type TlbTable } from '../mmu/tlb';
-import { ACC_FETCH, ACC_READ, ACC_WRITE, CTX_E10_0, CTX_E10_1, type AccessKind, type MmuFault } from '../mmu/types';
+import { ACC_FETCH, ACC_READ, ACC_WRITE, CTX_E10_0, CTX_E10_1, ctxRegime, type AccessKind, type MmuFault } from '../mmu/types';
 import { fsc, hpfar } from '../mmu/fault';
 import { mmuRegsOf } from './mmu-registers';
 import { fpTrapTarget } from './fp-traps';
@@ -85,6 +85,8 @@ export interface DecodedPage {
 
 /** Entries into a block before it is compiled (cold code stays interpreted: compiling costs). */
 const HOT_BLOCK = 32;
+/** SCTLR_ELx.A, bit 1: alignment checking of data accesses (Arm ARM D17.2.118). */
+const SCTLR_A = 1 << 1;
 
 export class Cpu {
   // --- general registers (see regs.ts for the slot layout) ---
@@ -543,11 +545,25 @@ export class Cpu {
   private savedCtx = -1;
   private savedTbl: TlbTable | undefined;
 
+  /**
+   * SCTLR_ELx.A of the current translation regime as a mask: -1 when set, 0 when clear. Every
+   * data access of `size` bytes tests `lo & (size - 1) & alignMask`, which folds to nothing for
+   * bytes and costs one AND otherwise. Kept by retarget(), which runs after every change of EL,
+   * of SCTLR_ELx (translationChanged) and of HCR_EL2 (which picks the EL0 regime).
+   */
+  alignMask = 0;
+
   /** Re-selects the TLB table after a change of EL, PAN, ASID, VMID or translation regime. */
   retarget(): void {
     this.endUnprivileged();
     this.ctx = this.mmu.contextFor(this.el, this.pan === 1);
     this.tbl = this.tlb.select(this.ctx, this.mmu.asidFor(this.ctx), this.mmu.vmidFor(this.ctx));
+    // SCTLR[] in AArch64.CheckAlignment is SCTLR_EL[S1TranslationRegime()]: EL1 for the EL1&0
+    // regime (also EL0 with HCR_EL2.TGE = 1 and E2H = 0: TGE overrides only SCTLR_EL1.M), EL2 for
+    // EL2 and EL2&0, EL3 for EL3. LDTR/STTR contexts stay in the same regime, so one mask serves.
+    const regime = ctxRegime(this.ctx);
+    const sctlr = this.sysLo[SYS.SCTLR[regime === 'el10' ? 1 : regime === 'el3' ? 3 : 2]];
+    this.alignMask = (sctlr & SCTLR_A) !== 0 ? -1 : 0;
     this.ctxEl = this.el;
     this.ctxPan = this.pan;
     this.utbl = undefined;
@@ -603,13 +619,13 @@ export class Cpu {
     const t = this.tbl, i = (lo >>> 12) & t.mask;
     if (t.tagR[i] !== (hi >>> 0) * 1048576 + (lo >>> 12)) return -1;
     const o = lo & 0xfff, r = t.ramOff[i];
-    return r >= 0 && o <= 4096 - size ? r + o : -1;
+    return r >= 0 && o <= 4096 - size && (lo & (size - 1) & this.alignMask) === 0 ? r + o : -1;
   }
   private wrOff(lo: number, hi: number, size: number): number {
     const t = this.tbl, i = (lo >>> 12) & t.mask;
     if (t.tagW[i] !== (hi >>> 0) * 1048576 + (lo >>> 12)) return -1;
     const o = lo & 0xfff, r = t.ramOff[i];
-    return r >= 0 && o <= 4096 - size ? r + o : -1;
+    return r >= 0 && o <= 4096 - size && (lo & (size - 1) & this.alignMask) === 0 ? r + o : -1;
   }
 
   /**
@@ -638,6 +654,7 @@ export class Cpu {
   ld16(lo: number, hi: number): number {
     const off = this.rdOff(lo, hi, 2);
     if (off >= 0) return this.ramView.getUint16(off, true);
+    this.checkAlignment(lo, hi, 2, false);
     if (this.crossesPage(lo, 2)) return this.ld8(lo, hi) | (this.ld8(lo + 1, hi) << 8);
     return this.mem.read16(this.translateSlow(lo, hi, 2, ACC_READ), this);
   }
@@ -645,6 +662,7 @@ export class Cpu {
   ld32(lo: number, hi: number): number {
     const off = this.rdOff(lo, hi, 4);
     if (off >= 0) return this.ramView.getInt32(off, true);
+    this.checkAlignment(lo, hi, 4, false);
     if (this.crossesPage(lo, 4)) return this.ld16(lo, hi) | (this.ld16(lo + 2, hi) << 16);
     return this.mem.read32(this.translateSlow(lo, hi, 4, ACC_READ), this);
   }
@@ -655,6 +673,7 @@ export class Cpu {
       this.ldHi = this.ramView.getInt32(off + 4, true);
       return this.ramView.getInt32(off, true);
     }
+    this.checkAlignment(lo, hi, 8, false);
     if (this.crossesPage(lo, 8)) {
       const l = this.ld32(lo, hi), h = this.ld32(lo + 4, hi);
       this.ldHi = h;
@@ -674,6 +693,7 @@ export class Cpu {
   st16(lo: number, hi: number, v: number): void {
     const off = this.wrOff(lo, hi, 2);
     if (off < 0) {
+      this.checkAlignment(lo, hi, 2, true);
       if (this.crossesPage(lo, 2)) { this.checkWritable(lo + 1, hi); this.st8(lo, hi, v); this.st8(lo + 1, hi, v >>> 8); return; }
       return this.mem.write16(this.translateSlow(lo, hi, 2, ACC_WRITE), v, this);
     }
@@ -683,6 +703,7 @@ export class Cpu {
   st32(lo: number, hi: number, v: number): void {
     const off = this.wrOff(lo, hi, 4);
     if (off < 0) {
+      this.checkAlignment(lo, hi, 4, true);
       if (this.crossesPage(lo, 4)) { this.checkWritable(lo + 3, hi); this.st16(lo, hi, v); this.st16(lo + 2, hi, v >>> 16); return; }
       return this.mem.write32(this.translateSlow(lo, hi, 4, ACC_WRITE), v, this);
     }
@@ -692,6 +713,7 @@ export class Cpu {
   st64(lo: number, hi: number, vlo: number, vhi: number): void {
     const off = this.wrOff(lo, hi, 8);
     if (off < 0) {
+      this.checkAlignment(lo, hi, 8, true);
       if (this.crossesPage(lo, 8)) { this.checkWritable(lo + 7, hi); this.st32(lo, hi, vlo); this.st32(lo + 4, hi, vhi); return; }
       const pa = this.translateSlow(lo, hi, 8, ACC_WRITE);
       this.mem.write32(pa, vlo, this);
@@ -702,6 +724,25 @@ export class Cpu {
     this.ramView.setInt32(off + 4, vhi, true);
     this.storeWatch(off, 8);
   }
+  /**
+   * SCTLR_ELx.A (Arm ARM D8 "Alignment fault", AArch64.CheckAlignment): with the A bit of the
+   * current regime set, a data access of `size` bytes (for pairs and SIMD structures: of one
+   * element) at an address not aligned to `size` takes an Alignment fault before translation.
+   * The ld/st methods check their own size; callers check wider units (LDR Q: 16 bytes).
+   */
+  checkAlignment(lo: number, hi: number, size: number, write: boolean): void {
+    if ((lo & (size - 1) & this.alignMask) !== 0) this.alignmentFault(lo, hi, write);
+  }
+
+  /**
+   * The Alignment fault Data Abort (DFSC 0b100001, FAR = the address, WnR = `write`), routed as
+   * any stage 1 data abort (abort()).
+   */
+  alignmentFault(lo: number, hi: number, write: boolean): never {
+    const va = (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+    return this.abort({ kind: 'alignment', stage: 1, level: 0, s1ptw: false, write, fetch: false, va });
+  }
+
   /** A page-crossing store faults before writing anything if its second page is not writable. */
   private checkWritable(lo: number, hi: number): void {
     if (this.wrOff(lo, hi, 1) < 0) this.translateSlow(lo, hi, 1, ACC_WRITE);

@@ -399,6 +399,7 @@ export class VirtBoard implements CpuEnvironment, PsciPlatform {
     cpu.daif = 0x3c0;
     cpu.il = 0; cpu.ss = 0;
     for (let e = 1; e <= 3; e++) cpu.sysLo[sysSctlr(e)] = SCTLR_RESET;
+    cpu.translationChanged(); // MMU and alignment checking off: no TLB entry or cached SCTLR.A survives
     cpu.pc = entry;
     cpu.setX(0, contextId);
     cpu.waitingForInterrupt = false;

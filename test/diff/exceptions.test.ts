@@ -27,6 +27,7 @@ const PROGRAMS: SystemProgram[] = [
   // FEAT_TGran16: QEMU's cortex-a53 has no 16 KiB granule (it walks such a TCR as 4 KiB), `max` has one.
   { name: 'mmu-16k.S', cpu: 'max' }, { name: 'mmu-64k.S', cpu: 'cortex-a53' },
   { name: 'pan-unpriv.S' },
+  { name: 'align.S', cpu: 'cortex-a53' },
 ];
 
 function describeMachine(p: SystemProgram): string {

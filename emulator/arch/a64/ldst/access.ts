@@ -47,13 +47,16 @@ export const LDRDv: Acc = (cpu, t, lo, hi) => {
   const v = cpu.ld64(lo, hi), w = cpu.vwords, o = t << 2;
   w[o] = v; w[o + 1] = cpu.ldHi; w[o + 2] = 0; w[o + 3] = 0;
 };
+// A 128-bit access is two 64-bit ones here, but its alignment unit is 16 bytes (Mem[address, 16]).
 export const STRQv: Acc = (cpu, t, lo, hi) => {
+  cpu.checkAlignment(lo, hi, 16, true);
   const w = cpu.vwords, o = t << 2;
   cpu.st64(lo, hi, w[o], w[o + 1]);
   const s = (lo >>> 0) + 8;
   cpu.st64(s | 0, s >= TWO32 ? (hi + 1) | 0 : hi, w[o + 2], w[o + 3]);
 };
 export const LDRQv: Acc = (cpu, t, lo, hi) => {
+  cpu.checkAlignment(lo, hi, 16, false);
   const a = cpu.ld64(lo, hi), b = cpu.ldHi;
   const s = (lo >>> 0) + 8;
   const c = cpu.ld64(s | 0, s >= TWO32 ? (hi + 1) | 0 : hi), d = cpu.ldHi;
@@ -123,6 +126,7 @@ export const STPQ: PairAcc = (cpu, t, t2, lo, hi) => {
 /** Loaded halves of a Q pair, kept here so nothing is allocated per execution. */
 const QP = new Int32Array(8);
 export const LDPQ: PairAcc = (cpu, t, t2, lo, hi) => {
+  cpu.checkAlignment(lo, hi, 16, false); // each register is one 16-byte element (both share the base's alignment)
   for (let k = 0; k < 4; k++) {
     const s = (lo >>> 0) + 8 * k;
     QP[2 * k] = cpu.ld64(s | 0, s >= TWO32 ? (hi + 1) | 0 : hi);

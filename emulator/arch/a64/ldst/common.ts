@@ -54,10 +54,7 @@ export function addrReg(cpu: Cpu, n: number, m: number, option: number, amount: 
  * 0), as QEMU reports it (the fuzz slice compares; the Arm ARM leaves the choice to the PE).
  */
 export function checkAligned(cpu: Cpu, lo: number, hi: number, size: number, write = false): void {
-  if ((lo & (size - 1)) !== 0) {
-    const va = (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
-    cpu.abort({ kind: 'alignment', stage: 1, level: 0, s1ptw: false, write, fetch: false, va });
-  }
+  if ((lo & (size - 1)) !== 0) cpu.alignmentFault(lo, hi, write);
 }
 
 // ------------------------------------------------------------------ disassembly helpers

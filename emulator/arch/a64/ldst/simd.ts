@@ -14,8 +14,15 @@ const bin = (v: number, n: number): string => v.toString(2).padStart(n, '0');
 const TB = new Uint8Array(64);
 const TW = new Int32Array(TB.buffer);
 
-function loadBytes(cpu: Cpu, lo: number, hi: number, nbytes: number): void {
-  if ((nbytes & 7) === 0) {
+/**
+ * Multiple structures move whole registers; the architecture accesses them element by element
+ * (Mem[address, ebytes, AccType_VEC]), so with SCTLR_ELx.A set the alignment unit is the element:
+ * check it once (every element shares the base's alignment) and fall back to byte accesses when
+ * the 8-byte chunks would be misaligned.
+ */
+function loadBytes(cpu: Cpu, lo: number, hi: number, nbytes: number, ebytes: number): void {
+  cpu.checkAlignment(lo, hi, ebytes, false);
+  if ((nbytes & 7) === 0 && (lo & 7 & cpu.alignMask) === 0) {
     for (let k = 0; k < nbytes; k += 8) {
       const s = (lo >>> 0) + k;
       TW[k >> 2] = cpu.ld64(s | 0, s >= TWO32 ? (hi + 1) | 0 : hi);
@@ -28,8 +35,9 @@ function loadBytes(cpu: Cpu, lo: number, hi: number, nbytes: number): void {
     }
   }
 }
-function storeBytes(cpu: Cpu, lo: number, hi: number, nbytes: number): void {
-  if ((nbytes & 7) === 0) {
+function storeBytes(cpu: Cpu, lo: number, hi: number, nbytes: number, ebytes: number): void {
+  cpu.checkAlignment(lo, hi, ebytes, true);
+  if ((nbytes & 7) === 0 && (lo & 7 & cpu.alignMask) === 0) {
     for (let k = 0; k < nbytes; k += 8) {
       const s = (lo >>> 0) + k;
       cpu.st64(s | 0, s >= TWO32 ? (hi + 1) | 0 : hi, TW[k >> 2], TW[(k >> 2) + 1]);
@@ -83,7 +91,7 @@ function multiple(l: number, opcode: number, q: number, size: number, post: bool
   const exec = l
     ? (cpu: Cpu, i: number): void => {
       const n = (i >>> 5) & 31, t = i & 31;
-      loadBytes(cpu, cpu.xlo[n], cpu.xhi[n], total);
+      loadBytes(cpu, cpu.xlo[n], cpu.xhi[n], total, ebytes);
       const vb = cpu.vbytes;
       if (selem === 1) {
         for (let r = 0; r < nregs; r++) {
@@ -118,7 +126,7 @@ function multiple(l: number, opcode: number, q: number, size: number, post: bool
           }
         }
       }
-      storeBytes(cpu, cpu.xlo[n], cpu.xhi[n], total);
+      storeBytes(cpu, cpu.xlo[n], cpu.xhi[n], total, ebytes);
       if (post) postIndex(cpu, n, (i >>> 16) & 31, total);
     };
   return {

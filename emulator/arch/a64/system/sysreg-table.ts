@@ -168,12 +168,13 @@ function unsupportedBits(lo: number, hi: number, supportedLo: number, supportedH
 }
 
 /**
- * SCTLR_ELx: A (alignment checks) and EE/E0E (big-endian) change behaviour hvlab does not model
- * yet, so setting them stops the run with a clear message; M and WXN act through the MMU, cache
- * enables, SA/SA0 and the EL0 gates are kept (the gates are honoured for EL0 accesses).
+ * SCTLR_ELx: EE/E0E (big-endian) change behaviour hvlab does not model yet, so setting them stops
+ * the run with a clear message; M and WXN act through the MMU, A through the CPU's data accesses
+ * (cpu.ts alignMask), cache enables, SA/SA0 and the EL0 gates are kept (the gates are honoured
+ * for EL0 accesses).
  */
-const SCTLR_UNSUPPORTED = (1 << 1) | (1 << 24) | (1 << 25);
-const SCTLR_NAMES: Record<number, string> = { 1: 'A (alignment check)', 24: 'E0E', 25: 'EE' };
+const SCTLR_UNSUPPORTED = (1 << 24) | (1 << 25);
+const SCTLR_NAMES: Record<number, string> = { 24: 'E0E', 25: 'EE' };
 const sctlrCheck = (_cpu: Cpu, lo: number, hi: number): string | undefined => unsupportedBits(lo, hi, ~SCTLR_UNSUPPORTED, -1, SCTLR_NAMES);
 
 /**
