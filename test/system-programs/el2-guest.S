@@ -621,15 +621,7 @@ guest_entry:
   wfi                          // HCR_EL2.TWI
 
   // The virtual CPU interface: system registers, all priorities, Group 1 on.
-  mrs x0, icc_sre_el1
-  orr x0, x0, #1
-  msr icc_sre_el1, x0
-  isb
-  mov x0, #0xff
-  msr icc_pmr_el1, x0
-  mov x0, #1
-  msr icc_igrpen1_el1, x0
-  isb
+  GIC_CPU_IF_ON
   mrs x0, icc_sre_el1
   LABEL_HEX g_sre, x0
   mrs x0, icc_ctlr_el1

@@ -71,14 +71,7 @@ el2_code:
   smc #0x22              // EL2 to EL3
   movz x0, #0x8000, lsl #16   // HCR_EL2.RW: EL1 is AArch64
   msr hcr_el2, x0
-  adr x0, stack_el1_top
-  msr sp_el1, x0
-  adr x0, el1_code
-  msr elr_el2, x0
-  mov x0, #0x3c5         // EL1h, DAIF masked
-  msr spsr_el2, x0
-  isb
-  eret
+  ERET_TO_EL1 el1_code, stack_el1_top
 
 el1_code:
   PUTS s_el1

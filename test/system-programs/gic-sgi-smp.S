@@ -128,15 +128,7 @@ gic_cpu_setup:
   add x3, x1, #0x400
   mov w2, #0x80
   strb w2, [x3, x4]            // GICR_IPRIORITYR<x4>
-  mrs x0, icc_sre_el1
-  orr x0, x0, #1
-  msr icc_sre_el1, x0
-  isb
-  mov x0, #0xff
-  msr icc_pmr_el1, x0
-  mov x0, #1
-  msr icc_igrpen1_el1, x0
-  isb
+  GIC_CPU_IF_ON
   ret
 
 irq_handler:

@@ -59,15 +59,7 @@ _start:
   mov w2, #(1 << 27) | (1 << 30)
   str w2, [x1, #0x100]         // GICR_ISENABLER0
   // CPU interface: system registers on, all priorities unmasked, Group 1 enabled.
-  mrs x0, icc_sre_el1
-  orr x0, x0, #1
-  msr icc_sre_el1, x0
-  isb
-  mov x0, #0xff
-  msr icc_pmr_el1, x0
-  mov x0, #1
-  msr icc_igrpen1_el1, x0
-  isb
+  GIC_CPU_IF_ON
   // The implemented priority bits show in PMR (0xff reads back 0xf8: 5 bits) and ICC_CTLR_EL1.
   mrs x0, icc_pmr_el1
   bl puthex
