@@ -2,6 +2,7 @@
 // for `hvlab run` in a script. Only the spellings hvlab supports are accepted; anything else is a
 // clear error naming the option.
 import type { CpuModel } from './machine/virt-board';
+import { VIRT_MAX_CPUS } from './machine/memory-map';
 
 export interface RunOptions {
   machine: string;
@@ -62,7 +63,7 @@ export function parseRunArgs(argv: string[]): RunOptions {
       }
       case '-smp': {
         const v = value(), n = parseInt(v.split(',')[0].replace(/^cpus=/, ''), 10);
-        if (!(n >= 1 && n <= 8)) throw new UsageError(`-smp ${v}: expected 1 to 8 CPUs`);
+        if (!(n >= 1 && n <= VIRT_MAX_CPUS)) throw new UsageError(`-smp ${v}: expected 1 to ${VIRT_MAX_CPUS} CPUs`);
         o.smp = n;
         break;
       }

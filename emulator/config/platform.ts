@@ -3,6 +3,7 @@
 // where they expect them.
 
 import { MiB } from './sizes';
+import { VIRT_MAX_CPUS } from '../machine/memory-map';
 
 /** RAM the hypervisor keeps for itself (its image, stage-2 tables, per-domain state). */
 export const HYPERVISOR_RESERVE_BYTES = 64 * MiB;
@@ -40,8 +41,9 @@ const GICR_REGION_END = 0x09000000;
 
 export const VIRT: PlatformInfo = {
   name: 'virt',
-  // QEMU's virt redistributor region (0x080A0000..0x09000000) holds 123 frames of 128 KiB.
-  maxCpus: Math.floor((GICR_REGION_END - GICR_BASE) / GICR_STRIDE),
+  // The board's limit (machine/memory-map.ts), well inside the 123 redistributor frames of 128 KiB
+  // that QEMU's region 0x080A0000..0x09000000 holds.
+  maxCpus: Math.min(VIRT_MAX_CPUS, Math.floor((GICR_REGION_END - GICR_BASE) / GICR_STRIDE)),
   ramBase: 0x40000000,
   // QEMU virt's low RAM window runs from 1 GiB to 256 GiB.
   ramWindow: 255 * 1024 * MiB,

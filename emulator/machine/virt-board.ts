@@ -55,7 +55,7 @@ import { buildVirtDtb, patchUserDtb } from './virt-dtb';
 import type { SerialSource } from './serial-input';
 import { BYTE_NS } from '../devices/pl011';
 import { readDtb, writeDtb } from './fdt';
-import { VIRT } from './memory-map';
+import { VIRT, VIRT_MAX_CPUS } from './memory-map';
 import { SCR, SYS } from '../cpu/system-state';
 import '../arch/a64/system/sysreg-devices';
 
@@ -149,7 +149,7 @@ export class VirtBoard implements CpuEnvironment, PsciPlatform {
   private readonly startEl: 1 | 2;
 
   constructor(readonly opts: BoardOptions) {
-    if (!Number.isInteger(opts.smp) || opts.smp < 1 || opts.smp > 8) throw new Error(`-smp ${opts.smp}: the virt board takes 1 to 8 CPUs`);
+    if (!Number.isInteger(opts.smp) || opts.smp < 1 || opts.smp > VIRT_MAX_CPUS) throw new Error(`-smp ${opts.smp}: the virt board takes 1 to ${VIRT_MAX_CPUS} CPUs`);
     const virt = opts.virtualization === true, secure = opts.secure === true;
     this.conduit = secure ? 'none' : virt ? 'smc' : 'hvc';
     this.startEl = virt ? 2 : 1;

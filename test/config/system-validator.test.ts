@@ -41,7 +41,7 @@ describe('system validator', () => {
 
   it('checks platform values and ranges', () => {
     assert.match(errors(two(sys('').replace('"virt"', '"vrit"')))[0].message, /did you mean "virt"/);
-    assert.match(errors(two(sys('').replace('cpus = 4', 'cpus = 0')))[0].message, /`cpus` must be between 1 and 123/);
+    assert.match(errors(two(sys('').replace('cpus = 4', 'cpus = 0')))[0].message, /`cpus` must be between 1 and 8/);
     assert.match(errors(two(sys('scheduler = "credit2"\n')))[0].message, /hvlab implements "credit", "null", "arinc653", "rtds"/);
     assert.match(errors(two(sys('timeslice = 5000\n')))[0].message, /between 1 and 1000 ms/);
     assert.match(errors(two(sys('gic_version = "v2"\n')))[0].message, /GICv3 only/);
