@@ -2,7 +2,8 @@
 // `virt` board to its userspace: the initramfs holds /init (test/linux/init.S, our own static
 // program, no FP/SIMD), which prints a marker line and powers off. QEMU runs the same boot as the
 // reference; both times are printed. Configurations: 1 and 2 CPUs entered at EL1, and 1 CPU
-// entered at EL2 (virtualization=on), where the kernel brings up KVM's hyp mode.
+// entered at EL2 (virtualization=on), where the kernel brings up KVM's hyp mode, and 2 CPUs with
+// EL3 (secure=on), the kernel in Non-secure EL2.
 import { strict as assert } from 'node:assert';
 import { existsSync } from 'node:fs';
 import { bootBoth, initramfs, KERNEL, MARKER } from './linux-boot';
@@ -18,6 +19,9 @@ describe('Debian Linux boots to its userspace', function () {
     { smp: 1, machine: 'virt,gic-version=3' },
     { smp: 2, machine: 'virt,gic-version=3' },
     { smp: 1, machine: 'virt,gic-version=3,virtualization=on' }, // entered at EL2: KVM initialises hyp mode
+    // secure=on: the CPUs have EL3; the kernel is entered in Non-secure EL2 and brings CPU 1 up
+    // with PSCI over SMC, as QEMU does it.
+    { smp: 2, machine: 'virt,gic-version=3,secure=on,virtualization=on' },
   ];
   for (const { smp, machine } of configs) {
     it(`-M ${machine} -smp ${smp}: /init prints its marker and powers off, as on QEMU`, () => {
