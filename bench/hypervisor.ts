@@ -178,7 +178,8 @@ export function formatHypervisorBench(r: HypervisorBenchResult): string {
     ['  as a domain', `${s.domain.wallSeconds.toFixed(2)} s wall, ${s.domain.virtualMs.toFixed(3)} ms virtual (${s.domain.hypervisorMs.toFixed(3)} ms in the hypervisor, ${s.domain.traps} traps), ${(s.domain.instructions / 1e6).toFixed(1)} M instructions`],
     ['  slowdown', `wall ${s.wallSlowdownPct.toFixed(2)} %, virtual ${s.virtualSlowdownPct.toFixed(3)} % (goal < 1 %)`],
     ['hypervisor: hypercall', `${h.calls} xen_version calls (result ${h.xenVersion}) against an empty loop`],
-    ['  guest view', `${h.guestTicksPerCall.toFixed(2)} CNTVCT ticks = ${h.guestNsPerCall.toFixed(0)} ns virtual per round trip`],
+    // Virtual time advances 1 ns per instruction retired: the guest's CPU is a 1 GHz core, so ns are its cycles.
+    ['  guest view', `${h.guestTicksPerCall.toFixed(2)} CNTVCT ticks = ${h.guestNsPerCall.toFixed(0)} ns virtual = ${h.guestNsPerCall.toFixed(0)} guest cycles (1 GHz virtual clock) per round trip`],
     ['  host view', `${h.hostNsPerCall.toFixed(0)} ns wall per call (whole run / calls)`],
     ['hypervisor: irq latency', `${r.irqLatency.interrupts} virtual-timer interrupts, deadline to the guest's handler (16 ns ticks)`],
     ['  bare board', `${lat(r.irqLatency.bare)}; ${r.irqLatency.hostNsPerInterruptBare.toFixed(0)} ns wall per interrupt`],
