@@ -8,7 +8,7 @@ import { runCheck } from './config/check-command';
 import { runSystem } from './system-cli';
 import { detectFileKind } from './config';
 import { existsSync, readFileSync } from 'node:fs';
-import { FdSource, LiveSource, type SerialSource } from './machine/serial-input';
+import { attachTerminal, FdSource, LiveSource, type SerialSource } from './machine/serial-input';
 import type { VirtBoard } from './machine/virt-board';
 
 const USAGE = `usage: hvlab check FILE...
@@ -90,23 +90,8 @@ async function runInteractive(opts: RunOptions): Promise<number> {
   const sink = new UartSink();
   const start = process.hrtime.bigint();
   const src = new LiveSource();
-  const stdin = process.stdin;
-  let quit = false, escape = false;
   let wake: (() => void) | undefined;
-  const onData = (d: Buffer): void => {
-    for (const b of d) {
-      if (escape) {
-        escape = false;
-        if (b === 0x78) { quit = true; continue; } // Ctrl-A x
-        if (b !== 0x01) src.push(Uint8Array.of(0x01));
-      } else if (b === 0x01) { escape = true; continue; }
-      src.push(Uint8Array.of(b));
-    }
-    wake?.();
-  };
-  stdin.setRawMode(true);
-  stdin.on('data', onData);
-  stdin.resume();
+  const term = attachTerminal(src, () => wake?.());
   const trace = startRun(opts);
   let retired = 0;
   let stop: StopReason | undefined;
@@ -118,28 +103,26 @@ async function runInteractive(opts: RunOptions): Promise<number> {
       const before = retired;
       for (;;) {
         const left = opts.maxInsns === undefined ? Infinity : opts.maxInsns - before - board.retired;
-        if (left <= 0 || quit) break;
+        if (left <= 0 || term.quit) break;
         stop = board.run(Math.min(INTERACTIVE_SLICE, left));
         sink.flush();
         if (stop) break;
         // Let the terminal's keys in: at once, or, when every CPU sleeps waiting for them, when one comes.
         await new Promise<void>((resolve) => {
-          if (!board.waitingForHost || src.pending() || quit) { setImmediate(resolve); return; }
+          if (!board.waitingForHost || src.pending() || term.quit) { setImmediate(resolve); return; }
           wake = () => { wake = undefined; resolve(); };
         });
       }
       retired = before + board.retired;
-      if (stop?.kind === 'reset' && !opts.noReboot && !quit) continue;
+      if (stop?.kind === 'reset' && !opts.noReboot && !term.quit) continue;
       break;
     }
   } finally {
     sink.flush();
     trace?.close();
-    stdin.off('data', onData);
-    stdin.setRawMode(false);
-    stdin.pause();
+    term.detach();
   }
-  if (quit) { process.stderr.write('\nhvlab: terminated (Ctrl-A x)\n'); return 0; }
+  if (term.quit) { process.stderr.write('\nhvlab: terminated (Ctrl-A x)\n'); return 0; }
   return finishRun(opts, stop, retired, start);
 }
 

@@ -4,8 +4,9 @@
 // `--console NAME` feeds stdin to that domain's console. Exit status: 0 when every domain has
 // shut down and the hypervisor powered the board off, 1 for a bad system file (diagnostics with
 // file:line:col on stderr), 3 when the run stopped on a fault.
-import { readFileSync } from 'node:fs';
-import { launchSystem, SystemConfigError } from './hypervisor/launch';
+import { launchSystem, SystemConfigError, type RunningSystem } from './hypervisor/launch';
+import { attachConsoleInput } from './hypervisor/console-input';
+import { attachTerminal, FdSource, LiveSource } from './machine/serial-input';
 import { UsageError } from './cli-options';
 import { linePrefixer } from './hypervisor/console';
 import type { Hypervisor } from './hypervisor/hypervisor';
@@ -63,38 +64,80 @@ export function statsLines(hv: Hypervisor, retired: number, seconds: number): st
   return lines;
 }
 
-export function runSystem(argv: string[], out: (b: Buffer) => void, err: (s: string) => void): number {
+/** Instructions per slice of an interactive run, between which the terminal's keys are taken in. */
+const INTERACTIVE_SLICE = 2_000_000;
+
+/**
+ * `hvlab run SYSTEM`. With `--console NAME`, stdin goes to the board's UART0, whose receive
+ * interrupt the hypervisor forwards to that domain (console-input.ts): a file or pipe is read at
+ * the line's pace, so the run is reproducible; a terminal makes the run interactive (raw mode,
+ * Ctrl-A x quits) and this function asynchronous.
+ */
+export function runSystem(argv: string[], out: (b: Buffer) => void, err: (s: string) => void): number | Promise<number> {
   const o = parseSystemArgs(argv);
   const bytes: number[] = [];
   const flush = (): void => { if (bytes.length) { out(Buffer.from(bytes)); bytes.length = 0; } };
+  const live = o.console !== undefined && process.stdin.isTTY ? new LiveSource() : undefined;
+  const serialIn = live ?? (o.console !== undefined ? new FdSource(0) : undefined);
   let sys;
   try {
     const uartOut = (b: number): void => { bytes.push(b); if (b === 10 || bytes.length > 4096) flush(); };
     // A UART passed through to a guest is the guest's own: its stream, printed apart.
-    sys = launchSystem(o.file, { uartOut, uart1Out: linePrefixer('uart1| ', uartOut), quantum: o.quantum });
+    sys = launchSystem(o.file, { uartOut, uart1Out: linePrefixer('uart1| ', uartOut), quantum: o.quantum, serialIn });
   } catch (e) {
     if (e instanceof SystemConfigError) { err(e.message + '\n'); return 1; }
     throw e;
   }
   for (const w of sys.warnings) err(`${w}\n`);
-  if (o.console) {
+  if (o.console !== undefined) {
     if (!sys.hypervisor.domains.some((d) => d.name === o.console)) throw new UsageError(`--console ${o.console}: no such domain (${sys.hypervisor.domains.map((d) => d.name).join(', ')})`);
-    let input: Uint8Array = new Uint8Array(0);
-    try { input = new Uint8Array(readFileSync(0)); } catch { /* no stdin */ }
-    if (input.length) sys.hypervisor.consoleInputFor(o.console, input);
+    attachConsoleInput(sys.hypervisor, o.console);
   }
+  const running = sys;
   const start = process.hrtime.bigint();
+  const finish = (stop: StopReason | undefined, quit: boolean): number => {
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    if (o.stats) for (const l of statsLines(running.hypervisor, running.board.retired, seconds)) err(l + '\n');
+    if (quit) { err('\nhvlab: terminated (Ctrl-A x)\n'); return 0; }
+    if (!stop) { err('hvlab: instruction limit reached\n'); return 0; }
+    if (stop.kind === 'poweroff') return 0;
+    err(`hvlab: ${stop.kind === 'fault' ? `fault at PC 0x${stop.pc.toString(16)}: ${stop.message}` : stop.kind}\n`);
+    return 3;
+  };
+  if (live) return runInteractive(running, live, o.maxInsns, flush, finish);
   let stop: StopReason | undefined;
   try {
-    stop = sys.board.run(o.maxInsns ?? Infinity);
+    stop = running.board.run(o.maxInsns ?? Infinity);
+  } finally {
+    running.hypervisor.consoles.flush();
+    flush();
+  }
+  return finish(stop, false);
+}
+
+async function runInteractive(sys: RunningSystem, src: LiveSource, maxInsns: number | undefined, flush: () => void,
+  finish: (stop: StopReason | undefined, quit: boolean) => number): Promise<number> {
+  let wake: (() => void) | undefined;
+  const term = attachTerminal(src, () => wake?.());
+  let stop: StopReason | undefined;
+  try {
+    for (;;) {
+      const left = maxInsns === undefined ? Infinity : maxInsns - sys.board.retired;
+      if (left <= 0 || term.quit) break;
+      stop = sys.board.run(Math.min(INTERACTIVE_SLICE, left));
+      sys.hypervisor.consoles.flush();
+      flush();
+      if (stop) break;
+      // Let the keys in: at once, or, when every CPU sleeps waiting for them, when one comes.
+      await new Promise<void>((resolve) => {
+        if (!sys.board.waitingForHost || src.pending() || term.quit) { setImmediate(resolve); return; }
+        wake = () => { wake = undefined; resolve(); };
+      });
+    }
   } finally {
     sys.hypervisor.consoles.flush();
     flush();
+    term.detach();
   }
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  if (o.stats) for (const l of statsLines(sys.hypervisor, sys.board.retired, seconds)) err(l + '\n');
-  if (!stop) { err('hvlab: instruction limit reached\n'); return 0; }
-  if (stop.kind === 'poweroff') return 0;
-  err(`hvlab: ${stop.kind === 'fault' ? `fault at PC 0x${stop.pc.toString(16)}: ${stop.message}` : stop.kind}\n`);
-  return 3;
+  return finish(stop, term.quit);
 }

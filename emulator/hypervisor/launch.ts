@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { diskFileAccess, formatDiagnostic, hasErrors, validateFile, type FileAccess } from '../config';
 import type { SystemDescription } from '../config/types';
 import { VirtBoard } from '../machine/virt-board';
+import type { SerialSource } from '../machine/serial-input';
 import { Hypervisor, type HypervisorOptions } from './hypervisor';
 import { createScheduler } from './sched';
 import { Passthrough } from './passthrough';
@@ -27,6 +28,8 @@ export interface LaunchOptions extends HypervisorOptions {
   uart1Out?: (byte: number) => void;
   files?: FileAccess;
   quantum?: number;
+  /** Characters for the board's UART0 receiver (the hypervisor's console: see console-input.ts). */
+  serialIn?: SerialSource;
 }
 
 export interface RunningSystem { board: VirtBoard; hypervisor: Hypervisor; system: SystemDescription; warnings: string[] }
@@ -45,7 +48,7 @@ export function launchSystem(file: string, opts: LaunchOptions): RunningSystem {
   const { system, warnings } = loadSystem(file, opts.files);
   const board = new VirtBoard({
     cpu: 'cortex-a53', smp: system.cpus, memory: system.memoryBytes, virtualization: true, uartOut: opts.uartOut, quantum: opts.quantum,
-    uart1Out: opts.uart1Out ?? linePrefixer('uart1| ', opts.uartOut),
+    uart1Out: opts.uart1Out ?? linePrefixer('uart1| ', opts.uartOut), serialIn: opts.serialIn,
   });
   const hv = new Hypervisor(board, system, opts);
   hv.scheduler = createScheduler(system.scheduler, system.cpus);

@@ -78,3 +78,31 @@ export class LiveSource implements SerialSource {
   }
   pending(): boolean { return this.head < this.queue.length; }
 }
+
+/**
+ * The terminal on stdin in raw mode, feeding `src` as keys are typed: Ctrl-A x quits and Ctrl-A
+ * Ctrl-A sends Ctrl-A, as QEMU's -nographic. `changed` runs after each chunk (to wake a run that
+ * waits for the host). detach() restores the terminal.
+ */
+export function attachTerminal(src: LiveSource, changed: () => void): { readonly quit: boolean; detach(): void } {
+  const stdin = process.stdin;
+  const state = { quit: false, escape: false };
+  const onData = (d: Buffer): void => {
+    for (const b of d) {
+      if (state.escape) {
+        state.escape = false;
+        if (b === 0x78) { state.quit = true; continue; } // Ctrl-A x
+        if (b !== 0x01) src.push(Uint8Array.of(0x01));
+      } else if (b === 0x01) { state.escape = true; continue; }
+      src.push(Uint8Array.of(b));
+    }
+    changed();
+  };
+  stdin.setRawMode(true);
+  stdin.on('data', onData);
+  stdin.resume();
+  return {
+    get quit() { return state.quit; },
+    detach() { stdin.off('data', onData); stdin.setRawMode(false); stdin.pause(); },
+  };
+}

@@ -60,6 +60,7 @@ export function runInProcess(file: string, args: string[] = []): RunOutput {
   let out = '', err = '';
   if (!args.includes('--max-insns')) args = [...args, '--max-insns', '20000000'];
   const code = runSystem([file, ...args], (b) => { out += b.toString('utf8'); }, (s) => { err += s; });
+  if (typeof code !== 'number') throw new Error('runInProcess: an interactive run (stdin is a terminal) cannot run in-process');
   return { code, out, err };
 }
 
