@@ -71,12 +71,20 @@ export class TlbTable {
   readonly mask: number;
   /** Valid entries. */
   count = 0;
+  /**
+   * The slots of the valid entries, live[0..count), and each valid slot's place in it (-1 when
+   * empty): a TLBI that must look at every entry visits the valid ones only (a kernel's TLBI by VA
+   * over its block-mapped range would otherwise scan every slot of every table of every CPU).
+   */
+  private readonly live: Int32Array;
+  private readonly pos: Int32Array;
   lastUse = 0;
-  // Bounds that let TLBI by VA probe a few slots instead of scanning: the largest span <= 64 KiB,
-  // and the VA page range [bigLo, bigHi] covering every entry with a larger span.
+  // What lets TLBI by VA look at a few slots instead of every entry: the largest span <= 64 KiB
+  // (those entries sit in the slots of the pages of vaPage's aligned block), and for the entries of
+  // larger blocks an index from (span, block number) to their slots.
   private smallSpan = 12;
-  private bigLo = Infinity;
-  private bigHi = -Infinity;
+  private readonly big = new Map<number, number[]>();
+  private readonly bigSpans = new Uint32Array(64);
 
   constructor(readonly ctx: number, public asid: number, public vmid: number, entries: number) {
     this.mask = entries - 1;
@@ -91,6 +99,8 @@ export class TlbTable {
     this.span = new Uint8Array(entries);
     this.ipa = new Float64Array(entries).fill(-1);
     this.s2span = new Uint8Array(entries);
+    this.live = new Int32Array(entries);
+    this.pos = new Int32Array(entries).fill(-1);
   }
 
   // ---- hot path: RAM offset of an access wholly inside one page, or -1 (miss / not direct)
@@ -115,11 +125,29 @@ export class TlbTable {
   clear(): void {
     if (this.count === 0) return;
     this.vpn.fill(-1); this.tagR.fill(-1); this.tagW.fill(-1); this.tagX.fill(-1);
-    this.ramOff.fill(-1); this.ipa.fill(-1);
+    this.ramOff.fill(-1); this.ipa.fill(-1); this.pos.fill(-1);
     this.resetBounds();
   }
 
-  private resetBounds(): void { this.count = 0; this.smallSpan = 12; this.bigLo = Infinity; this.bigHi = -Infinity; }
+  private resetBounds(): void { this.count = 0; this.smallSpan = 12; this.big.clear(); this.bigSpans.fill(0); }
+
+  private static bigKey(vaPage: number, span: number): number {
+    return Math.floor((vaPage % TWO44) / 2 ** (span - 12)) * 64 + span;
+  }
+
+  /** Forgets slot i in the big-block index (before it is dropped or refilled). */
+  private unlinkBig(i: number): void {
+    const span = this.span[i];
+    if (span <= 16) return;
+    const key = TlbTable.bigKey(this.vpn[i], span);
+    const list = this.big.get(key);
+    if (list) {
+      const at = list.indexOf(i);
+      if (at >= 0) { list[at] = list[list.length - 1]; list.pop(); }
+      if (!list.length) this.big.delete(key);
+    }
+    this.bigSpans[span]--;
+  }
 
   /** Fills the entry for VA lo:hi from a translation made in this table's context. */
   /**
@@ -130,7 +158,7 @@ export class TlbTable {
   fill(lo: number, hi: number, t: Translation, ramBase: number, ramSize: number, flatDirect = false): number {
     const i = (lo >>> 12) & this.mask;
     const vpn = (hi >>> 0) * HI_MUL + (lo >>> 12);
-    if (this.vpn[i] < 0) this.count++;
+    if (this.vpn[i] < 0) { this.pos[i] = this.count; this.live[this.count++] = i; } else this.unlinkBig(i);
     this.vpn[i] = vpn;
     this.tagR[i] = t.perms & PERM_R ? vpn : -1;
     this.tagW[i] = t.perms & PERM_W ? vpn : -1;
@@ -151,17 +179,23 @@ export class TlbTable {
     if (span <= 16) {
       if (span > this.smallSpan) this.smallSpan = span;
     } else {
-      const unit = 2 ** (span - 12);
-      const first = Math.floor((vpn % TWO44) / unit) * unit;
-      if (first < this.bigLo) this.bigLo = first;
-      if (first + unit - 1 > this.bigHi) this.bigHi = first + unit - 1;
+      const key = TlbTable.bigKey(vpn, span);
+      const list = this.big.get(key);
+      if (list) list.push(i); else this.big.set(key, [i]);
+      this.bigSpans[span]++;
     }
     return i;
   }
 
   private drop(i: number): void {
+    this.unlinkBig(i);
     this.vpn[i] = -1; this.tagR[i] = -1; this.tagW[i] = -1; this.tagX[i] = -1; this.ramOff[i] = -1; this.ipa[i] = -1;
-    if (--this.count === 0) this.resetBounds();
+    // Swap-remove from the live list: the last valid slot takes i's place.
+    const at = this.pos[i], last = this.live[--this.count];
+    this.live[at] = last;
+    this.pos[last] = at;
+    this.pos[i] = -1;
+    if (this.count === 0) this.resetBounds();
   }
 
   /**
@@ -189,15 +223,21 @@ export class TlbTable {
       }
       this.drop(i);
     };
-    if (vaPage !== undefined && ipaPage === undefined && !(vaPage >= this.bigLo && vaPage <= this.bigHi)) {
-      // Only entries with span <= smallSpan can cover vaPage: they sit in the slots of the pages
-      // of vaPage's smallSpan-aligned block.
+    if (vaPage !== undefined && ipaPage === undefined) {
+      // Entries with span <= smallSpan that cover vaPage sit in the slots of the pages of its
+      // smallSpan-aligned block; those of larger blocks are in the index under their block.
       const unit = 2 ** (this.smallSpan - 12);
       const first = Math.floor(vaPage / unit) * unit;
       for (let p = first; p < first + unit; p++) test(p % (this.mask + 1));
+      for (let span = 17; span < 64; span++) {
+        if (this.bigSpans[span] === 0) continue;
+        const list = this.big.get(TlbTable.bigKey(vaPage, span));
+        if (list) for (const slot of [...list]) test(slot);
+      }
       return;
     }
-    for (let i = 0; i <= this.mask; i++) test(i);
+    // Backwards over the live list: a drop moves the last (already visited) slot into place k.
+    for (let k = this.count - 1; k >= 0; k--) test(this.live[k]);
   }
 }
 

@@ -59,6 +59,24 @@ describe('mmu TLB: lookups', () => {
     assert.equal(t.ramOff[dev], -1);
   });
 
+  it('TLBI by VA finds entries of large blocks through the block index, and only those it covers', () => {
+    const tlb = new Tlb(MEM);
+    const t = tlb.select(CTX_E10_1, 0, 0);
+    // Four pages of one 2 MiB block, one page of another block, one 4 KiB page inside the first block's range.
+    const blockA = 0x4000_0000, blockB = 0x4020_0000;
+    for (const off of [0, 0x1000, 0x5000, 0x1f_f000]) tlb.fill(t, blockA + off, 0, tr({ pa: RAM_BASE + off, s1Shift: 21, global: true }));
+    tlb.fill(t, blockB + 0x3000, 0, tr({ pa: RAM_BASE + 0x20_3000, s1Shift: 21, global: true }));
+    assert.equal(t.count, 5);
+    // A refill of a slot with a 4 KiB page replaces a block entry: the index must forget it.
+    tlb.fill(t, blockA + 0x1000, 0, tr({ pa: RAM_BASE + 0x9000, s1Shift: 12, global: true }));
+    tlb.invalidate(tlbiScope('VAAE1', BigInt((blockA + 0x8000) / 4096), { vmid: 0 }));
+    // Every entry of block A's mapping went; the 4 KiB page (not covering 0x8000) and block B stay.
+    assert.deepEqual([t.readOff(blockA, 0, 4), t.readOff(blockA + 0x5000, 0, 4), t.readOff(blockA + 0x1f_f000, 0, 4)], [-1, -1, -1]);
+    assert.equal(t.readOff(blockA + 0x1000, 0, 4), 0x9000);
+    assert.equal(t.readOff(blockB + 0x3000, 0, 4), 0x20_3000);
+    assert.equal(t.count, 2);
+  });
+
   it('select(): one table per (context, ASID, VMID); recycling the least recently selected', () => {
     const tlb = new Tlb(MEM, { entries: 64, tablesPerContext: 2 });
     const a = tlb.select(CTX_E10_0, 1, 0);
