@@ -529,25 +529,20 @@ el2_bad:
   PUTC 10
   POWEROFF smc
 
-.macro VECTOR off, handler
-  .balign 0x80
-  mov x18, #\off
-  b \handler
-.endm
 .balign 2048
 vectors_el2:
   .irp off, 0x000,0x080,0x100,0x180,0x200
-  VECTOR \off, el2_bad
+  VECTOR_TO \off, el2_bad
   .endr
   .balign 0x80
   b el2_irq                    // 0x280: IRQ, current EL with SP_EL2
   .irp off, 0x300,0x380
-  VECTOR \off, el2_bad
+  VECTOR_TO \off, el2_bad
   .endr
   .balign 0x80
   b el2_sync                   // 0x400: synchronous from a lower EL (AArch64)
   .irp off, 0x480,0x500,0x580,0x600,0x680,0x700,0x780
-  VECTOR \off, el2_bad
+  VECTOR_TO \off, el2_bad
   .endr
 
 // ---- the guest, at EL1 with its MMU off; runs at IPA GUEST_IPA + (label - image_start) ----

@@ -72,15 +72,10 @@ finish:
   PUTS s_done
   POWEROFF smc
 
-.macro VECTOR off, handler
-  .balign 0x80
-  mov x18, #\off
-  b \handler
-.endm
 .balign 2048
 vectors_el2:
   .irp off, 0x000,0x080,0x100,0x180,0x200,0x280,0x300,0x380,0x400,0x480,0x500,0x580,0x600,0x680,0x700,0x780
-  VECTOR \off, el2_handler
+  VECTOR_TO \off, el2_handler
   .endr
 
 .data
