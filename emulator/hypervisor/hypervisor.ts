@@ -431,9 +431,9 @@ export class Hypervisor implements El2Software {
         if (v.state !== 'blocked') continue;
         const t = this.timerDeadline(v);
         if (t !== undefined && t <= now) {
-          // HW-mapped like a vtimer interrupt taken while the vCPU runs: switch-in makes the
-          // physical PPI active, so restoring the timer does not signal it a second time.
-          this.vgic?.raise(v, PPI_VTIMER, { hwIntid: PPI_VTIMER });
+          // HW-mapped as when taken while the vCPU runs: switch-in makes the physical PPI active,
+          // so restoring the timer does not signal it a second time.
+          this.vgic?.vtimerFired(v);
           this.wake(v);
         }
       }

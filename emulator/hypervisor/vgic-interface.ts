@@ -31,6 +31,11 @@ export interface VirtualGic {
    * Returns the vCPU that got it pending, if any (the hypervisor wakes/kicks it).
    */
   raise(vcpu: Vcpu, intid: number, opts?: { hwIntid?: number; sourceVcpu?: number }): Vcpu | undefined;
+  /**
+   * `vcpu`'s virtual timer fired (taken as the physical PPI while it ran, or found expired by the
+   * hypervisor's wake-up timer while it was blocked): its PPI 27, mapped to the physical one (HW).
+   */
+  vtimerFired(vcpu: Vcpu): Vcpu | undefined;
   /** A level-sensitive virtual interrupt line (vUART, passthrough level SPIs). */
   setLevel(domain: Domain, intid: number, level: boolean, vcpu?: Vcpu): Vcpu | undefined;
   /** Whether `vcpu` has an interrupt that should wake it from WFI (pending, enabled). */

@@ -198,13 +198,17 @@ export class VirtualGicV3 implements VirtualGic {
 
   // ------------------------------------------------------------------ virtual timer
 
+  vtimerFired(v: Vcpu): Vcpu | undefined {
+    return this.raise(v, VTIMER_INTID, { hwIntid: VTIMER_INTID });
+  }
+
   private timerInterrupt(cpu: Cpu, v: Vcpu | undefined): boolean {
     if (!v) {
       // No guest on this CPU (its timer was stopped at switch-out): nothing to forward.
       this.hv.gic.deactivate(cpu, VTIMER_INTID);
       return true;
     }
-    this.raise(v, VTIMER_INTID, { hwIntid: VTIMER_INTID });
+    this.vtimerFired(v);
     return true; // stays active until the guest deactivates it through the HW list register
   }
 
