@@ -22,14 +22,6 @@
   str x0, [x21, #32*8]
   orr x0, x23, #3               // L2[64] -> l3
   str x0, [x21, #64*8]
-  adr x0, page_a
-  movz x1, #0x0707              // l3[0]: page_a (RW)
-  orr x0, x0, x1
-  str x0, [x23, #0]
-  adr x0, page_b
-  movz x1, #0x0787              // l3[1]: page_b read-only (AP = 10)
-  orr x0, x0, x1
-  str x0, [x23, #8]
 .endm
 #include "mmu-granule.inc"
 .balign PAGE
